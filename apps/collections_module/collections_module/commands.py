@@ -1,0 +1,42 @@
+"""bench commands: `bench --site S collections run --date YYYY-MM-DD [--dry-run]`."""
+
+import click
+from frappe.commands import get_site, pass_context
+
+
+@click.group("collections")
+def collections():
+	"""Collections (催收): run the overdue ladder."""
+
+
+@collections.command("run")
+@click.option("--date", "on_date", default=None, help="Run as of this date (YYYY-MM-DD); default today.")
+@click.option("--dry-run", is_flag=True, default=False, help="Print what the run would do; write nothing.")
+@click.option("--customer", "customers", multiple=True, help="Limit the run to these customers.")
+@pass_context
+def run_command(context, on_date=None, dry_run=False, customers=()):
+	"""Run the daily collections ladder for a date."""
+	import time
+
+	import frappe
+
+	from collections_module.ladder_run import run
+
+	site = get_site(context)
+	frappe.init(site=site)
+	frappe.connect()
+	try:
+		started = time.monotonic()
+		report = run(on_date, dry_run=dry_run, customers=list(customers) or None)
+		if dry_run:
+			frappe.db.rollback()
+		else:
+			frappe.db.commit()
+		for line in report.lines():
+			click.echo(line)
+		click.echo(f"took {time.monotonic() - started:.2f}s")
+	finally:
+		frappe.destroy()
+
+
+commands = [collections]

@@ -1,0 +1,100 @@
+"""Install, migrate and uninstall: custom fields on ERPNext doctypes, the default ladder, settings."""
+
+import frappe
+from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+
+from collections_module.policy.ladder import DEFAULT_LADDER
+
+DEFAULT_POLICY = "Standard Ladder"
+
+CUSTOM_FIELDS = {
+	"Customer": [
+		{
+			"fieldname": "collection_policy",
+			"label": "Collection Policy",
+			"fieldtype": "Link",
+			"options": "Collection Policy",
+			"insert_after": "payment_terms",
+			"description": "Overdue ladder for this customer; blank = the customer group's, else the default.",
+		}
+	],
+	"Customer Group": [
+		{
+			"fieldname": "collection_policy",
+			"label": "Collection Policy",
+			"fieldtype": "Link",
+			"options": "Collection Policy",
+			"insert_after": "payment_terms",
+		}
+	],
+	"Sales Invoice": [
+		{
+			# The latest payment-term due date a pre-due reminder was sent for (R-B1), so each term is
+			# reminded once whatever the number of runs.
+			"fieldname": "collection_reminded_due_date",
+			"label": "Collection Reminder Sent For Due Date",
+			"fieldtype": "Date",
+			"insert_after": "due_date",
+			"read_only": 1,
+			"no_copy": 1,
+			"allow_on_submit": 1,
+			"hidden": 1,
+		}
+	],
+}
+
+
+def after_install():
+	# Fixtures (roles, email template) are normally synced after this hook; the default ladder links
+	# to the roles, so bring them in first.
+	from frappe.utils.fixtures import sync_fixtures
+
+	sync_fixtures("collections_module")
+	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True)
+	ensure_default_policy()
+
+
+def after_migrate():
+	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True)
+	ensure_default_policy()
+
+
+def ensure_default_policy():
+	"""Ship the source ladder (R-B1..R-B8) as an editable policy and make it the default once."""
+	if not frappe.db.exists("Collection Policy", DEFAULT_POLICY):
+		policy = frappe.new_doc("Collection Policy")
+		policy.policy_name = DEFAULT_POLICY
+		policy.description = "The overdue ladder of the source procedure (催收流程操作细则). Edit freely."
+		for stage in DEFAULT_LADDER:
+			policy.append(
+				"stages",
+				{
+					"stage_name": stage.name,
+					"from_day": stage.from_day,
+					"to_day": stage.to_day or 0,
+					"open_ended": int(stage.to_day is None),
+					"action": stage.action,
+					"channels": ", ".join(stage.channels),
+					"cadence_days": stage.cadence_days,
+					"owner_role": stage.owner_role,
+					"escalate_to_role": stage.escalate_to_role,
+					"needs_approval": int(stage.needs_approval),
+				},
+			)
+		policy.insert(ignore_permissions=True)
+	settings = frappe.get_single("Collection Settings")
+	if not settings.default_policy:
+		settings.default_policy = DEFAULT_POLICY
+		if frappe.db.exists("Email Template", "Collections Pre-due Reminder"):
+			settings.reminder_email_template = "Collections Pre-due Reminder"
+		settings.save(ignore_permissions=True)
+
+
+def before_uninstall():
+	"""Leave ERPNext as it was: drop the custom fields this app added to its doctypes."""
+	for doctype, fields in CUSTOM_FIELDS.items():
+		for df in fields:
+			name = frappe.db.get_value("Custom Field", {"dt": doctype, "fieldname": df["fieldname"]})
+			if name:
+				frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
+	frappe.clear_cache()

@@ -1,0 +1,28 @@
+"""ERPNext postings that change what a customer owes keep the customer's collection case in step.
+
+Sales Invoice, Payment Entry and Journal Entry (credit notes are Sales Invoices with is_return) on
+submit and cancel: the affected customers are re-read from the ledger and their cases updated, closed
+when nothing is overdue any more, reopened when a cancellation makes a debt overdue again. Follow-up
+tasks and e-mail belong to the daily run and are not created here.
+"""
+
+import frappe
+
+
+def affected_customers(doc) -> list[str]:
+	if doc.doctype == "Sales Invoice":
+		return [doc.customer]
+	if doc.doctype == "Payment Entry":
+		return [doc.party] if doc.party_type == "Customer" and doc.party else []
+	if doc.doctype == "Journal Entry":
+		return sorted({row.party for row in doc.accounts if row.party_type == "Customer" and row.party})
+	return []
+
+
+def on_ledger_change(doc, method=None):
+	customers = affected_customers(doc)
+	if not customers:
+		return
+	from collections_module.ladder_run import run
+
+	run(customers=customers, follow_ups=False, reminders=False)

@@ -1,0 +1,527 @@
+"""The daily run of the overdue ladder (R-B1..R-B8).
+
+Gathers, in a handful of set-based queries, every open invoice term, every open case, the customers'
+policies and the holders of the collection roles; asks the policy core what each case's stage,
+escalations and follow-ups are on the run date; then stores that. The plan is made completely before
+anything is written, so a dry run prints exactly what a real run would do. Running the same date twice
+creates nothing new: the stage, the last follow-up date and the reminded due dates are stored.
+
+`bench --site S collections run --date YYYY-MM-DD [--dry-run]` runs it for any date.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+import frappe
+from frappe import _
+from frappe.utils import flt, fmt_money, getdate, nowdate
+
+from collections_module.collections_module.doctype.collection_policy.collection_policy import load_ladders
+from collections_module.integrations.erpnext import receivables
+from collections_module.policy import ladder as lad
+from collections_module.policy.dates import aging_bucket
+from collections_module.policy.ledger import OverdueLine, TermDue, overdue_lines, reminder_terms
+
+CASE = "Collection Case"
+CASE_FIELDS = [
+	"name",
+	"customer",
+	"customer_name",
+	"company",
+	"status",
+	"collector",
+	"policy",
+	"current_stage",
+	"stage_entered_on",
+	"last_contact_on",
+	"last_follow_up_on",
+	"next_action_date",
+]
+
+
+@dataclass
+class CasePlan:
+	customer: str
+	company: str
+	case: frappe._dict | None  # the stored case row, None for a new case
+	lines: list[OverdueLine] = field(default_factory=list)
+	total: float = 0.0
+	oldest_days: int = 0
+	policy: str | None = None
+	decision: lad.Decision | None = None
+	close: bool = False
+	reopen: bool = False
+	lines_changed: bool = True
+	owners: list[str] = field(default_factory=list)
+	notify: dict[str, list[str]] = field(default_factory=dict)
+
+	@property
+	def only_figures_move(self) -> bool:
+		"""True when nothing but the passing days changes: stored by set-based updates."""
+		d = self.decision
+		return bool(
+			self.case
+			and not (self.close or self.reopen or self.lines_changed)
+			and d is not None
+			and not d.stage_changed
+			and not d.follow_up_due
+			and d.next_action_date == self.case.next_action_date
+			and self.policy == self.case.policy
+		)
+
+
+@dataclass
+class ReminderPlan:
+	invoice: str
+	customer: str
+	due_date: date
+	outstanding: float
+	recipient: str | None
+
+
+@dataclass
+class RunReport:
+	on_date: date
+	dry_run: bool
+	cases: list[CasePlan] = field(default_factory=list)
+	reminders: list[ReminderPlan] = field(default_factory=list)
+	warnings: list[str] = field(default_factory=list)
+
+	def lines(self) -> list[str]:
+		out = [f"Collections run for {self.on_date}{' (dry run: nothing written)' if self.dry_run else ''}"]
+		for p in self.cases:
+			who = f"{p.customer} / {p.company}"
+			if p.close:
+				out.append(f"CLOSE  {p.case.name} {who}: nothing overdue")
+				continue
+			d = p.decision
+			head = "NEW   " if p.case is None else ("REOPEN" if p.reopen else "UPDATE")
+			out.append(
+				f"{head} {p.case.name if p.case else '(new case)'} {who}: stage {d.stage.name if d.stage else '-'}"
+				f"{' (entered today)' if d.stage_changed else ''}, {p.oldest_days} days, {p.total:,.2f} overdue"
+			)
+			for role, users in p.notify.items():
+				out.append(f"       notify {role}: {', '.join(users) or '(nobody holds the role)'}")
+			if d.follow_up_due:
+				out.append(f"       follow-up ToDo for {', '.join(p.owners) or '(nobody)'}; next {d.next_action_date}")
+		for r in self.reminders:
+			out.append(
+				f"REMIND {r.invoice} {r.customer}: {r.outstanding:,.2f} due {r.due_date}"
+				f" -> {r.recipient or '(no e-mail address: not sent)'}"
+			)
+		out += [f"WARN   {w}" for w in self.warnings]
+		out.append(
+			f"{len(self.cases)} cases touched, {sum(1 for p in self.cases if p.decision and p.decision.follow_up_due)} "
+			f"follow-ups, {sum(len(p.notify) for p in self.cases)} escalations, {len(self.reminders)} reminders"
+		)
+		return out
+
+
+def run_daily():
+	"""Scheduler entry point: today's run."""
+	settings = frappe.get_single("Collection Settings")
+	if settings.disable_daily_run:
+		return
+	run(getdate(nowdate()))
+
+
+def run(
+	on_date: date | str | None = None,
+	dry_run: bool = False,
+	customers: list[str] | None = None,
+	follow_ups: bool = True,
+	reminders: bool = True,
+) -> RunReport:
+	"""Plan and (unless ``dry_run``) apply the ladder for ``on_date``.
+
+	``customers`` limits the run to those customers (ledger events); ``follow_ups`` and ``reminders``
+	off keep an event from creating tasks or mail, which belong to the daily run.
+	"""
+	on_date = getdate(on_date or nowdate())
+	report = RunReport(on_date, dry_run)
+	invoices = receivables.open_invoices(customers)
+	terms = receivables.terms_by_customer(invoices)
+	open_cases = _open_cases(customers)
+	keys = sorted(set(terms) | set(open_cases))
+	overdue = {key: overdue_lines(terms.get(key, []), on_date) for key in keys}
+	reopenable = _reopenable_cases(
+		{line.invoice for key, lines in overdue.items() if key not in open_cases for line in lines}
+	)
+	stored_lines = _stored_lines([c.name for c in open_cases.values()] + [c.name for c in reopenable.values()])
+	settings = frappe.get_single("Collection Settings")
+	ladders = load_ladders()
+	policy_of = _policy_resolver({key[0] for key in keys} | {i["customer"] for i in invoices.values()}, settings)
+	holders = _role_holders()
+
+	for key in keys:
+		lines = overdue[key]
+		case = open_cases.get(key)
+		if not lines:
+			if case:
+				report.cases.append(CasePlan(key[0], key[1], case, close=True))
+			continue
+		reopen = False
+		if case is None:
+			case = next((reopenable[line.invoice] for line in lines if line.invoice in reopenable), None)
+			reopen = case is not None
+		plan = _plan_case(key, case, reopen, lines, stored_lines, policy_of, ladders, holders, on_date, report)
+		if plan:
+			if not follow_ups and plan.decision.follow_up_due:
+				plan.decision.follow_up_due = False
+				plan.decision.next_action_date = on_date
+				plan.owners = []
+			report.cases.append(plan)
+
+	if reminders:
+		report.reminders = _plan_reminders(invoices, policy_of, ladders, on_date)
+		if report.reminders and not frappe.db.exists("Email Account", {"enable_outgoing": 1, "default_outgoing": 1}):
+			report.warnings.append("No default outgoing Email Account: pre-due reminders are not sent.")
+			report.reminders = []
+
+	if not dry_run:
+		_apply(report)
+	return report
+
+
+def _plan_case(key, case, reopen, lines, stored_lines, policy_of, ladders, holders, on_date, report):
+	customer, company = key
+	total = round(sum(line.outstanding for line in lines), 2)
+	oldest = max(line.days_overdue for line in lines)
+	policy = policy_of(customer)
+	stages = ladders.get(policy)
+	if not stages:
+		report.warnings.append(f"{customer}: policy {policy or '(none)'} has no stages; case not updated")
+		return None
+	state = lad.CaseState(
+		status="Open" if (case is None or reopen) else case.status,
+		stage=None if (case is None or reopen) else case.current_stage,
+		stage_entered_on=getdate(case.stage_entered_on) if case and case.stage_entered_on else None,
+		last_contact_on=getdate(case.last_contact_on) if case and case.last_contact_on else None,
+		last_follow_up_on=getdate(case.last_follow_up_on) if case and case.last_follow_up_on else None,
+	)
+	decision = lad.decide(state, stages, oldest, total, on_date, policy)
+	signature = {(line.invoice, line.due_date, round(line.outstanding, 2)) for line in lines}
+	plan = CasePlan(
+		customer,
+		company,
+		case,
+		lines=lines,
+		total=total,
+		oldest_days=oldest,
+		policy=policy,
+		decision=decision,
+		reopen=reopen,
+		lines_changed=case is None or reopen or stored_lines.get(case.name) != signature,
+	)
+	if decision.follow_up_due:
+		plan.owners = lad.stage_owners(decision.stage, case.collector if case else None, holders)
+	plan.notify = {role: holders.get(role, []) for role in decision.notify_roles}
+	return plan
+
+
+def _plan_reminders(invoices, policy_of, ladders, on_date) -> list[ReminderPlan]:
+	"""Pre-due reminders (R-B1): each unpaid term once, when it enters its policy's reminder window."""
+	plans = []
+	emails = None
+	for inv, due_date, outstanding in receivables.unpaid_terms(invoices):
+		stage = lad.reminder_stage(ladders.get(policy_of(inv["customer"])) or [])
+		if stage is None or (inv["reminded_due_date"] and due_date <= inv["reminded_due_date"]):
+			continue
+		to_day = 0 if stage.to_day is None else min(stage.to_day, 0)
+		if not reminder_terms([TermDue(inv["name"], due_date, outstanding)], on_date, stage.from_day, to_day):
+			continue
+		if emails is None:
+			emails = receivables.customer_email(sorted({i["customer"] for i in invoices.values()}))
+		plans.append(
+			ReminderPlan(inv["name"], inv["customer"], due_date, outstanding, inv["contact_email"] or emails.get(inv["customer"]))
+		)
+	return plans
+
+
+# --- gathering ---------------------------------------------------------------------------------
+
+
+def _open_cases(customers) -> dict[tuple[str, str], frappe._dict]:
+	filters = {"status": ["!=", "Closed"]}
+	if customers is not None:
+		filters["customer"] = ["in", list(customers) or [""]]
+	rows = frappe.get_all(CASE, filters=filters, fields=CASE_FIELDS, order_by="creation asc", limit_page_length=0)
+	return {(r.customer, r.company): r for r in rows}
+
+
+def _reopenable_cases(invoices: set[str]) -> dict[str, frappe._dict]:
+	"""Closed cases that listed one of these invoices: a cancelled payment reopens the same case."""
+	if not invoices:
+		return {}
+	case = frappe.qb.DocType(CASE)
+	line = frappe.qb.DocType("Collection Case Invoice")
+	rows = (
+		frappe.qb.from_(line)
+		.join(case)
+		.on(case.name == line.parent)
+		.select(line.sales_invoice, *[case[f] for f in CASE_FIELDS])
+		.where((case.status == "Closed") & line.sales_invoice.isin(sorted(invoices)))
+		.orderby(case.modified)
+		.run(as_dict=True)
+	)
+	return {r.sales_invoice: r for r in rows}  # the latest case wins
+
+
+def _stored_lines(case_names: list[str]) -> dict[str, set]:
+	if not case_names:
+		return {}
+	rows = frappe.get_all(
+		"Collection Case Invoice",
+		filters={"parent": ["in", case_names], "parenttype": CASE},
+		fields=["parent", "sales_invoice", "due_date", "outstanding"],
+		limit_page_length=0,
+	)
+	out: dict[str, set] = defaultdict(set)
+	for r in rows:
+		out[r.parent].add((r.sales_invoice, getdate(r.due_date), round(flt(r.outstanding), 2)))
+	return out
+
+
+def _policy_resolver(customers: set[str], settings):
+	"""customer -> policy name, from the customer, its group (and the group's parents), or the default."""
+	rows = frappe.get_all(
+		"Customer",
+		filters={"name": ["in", sorted(customers) or [""]]},
+		fields=["name", "customer_group", "collection_policy"],
+		limit_page_length=0,
+	)
+	groups = {
+		g.name: g
+		for g in frappe.get_all(
+			"Customer Group", fields=["name", "parent_customer_group", "collection_policy"], limit_page_length=0
+		)
+	}
+	by_customer = {r.name: r for r in rows}
+
+	def chain(group):
+		seen = []
+		while group and group in groups and group not in seen:
+			seen.append(group)
+			group = groups[group].parent_customer_group
+		return [groups[g].collection_policy for g in seen]
+
+	def policy_of(customer):
+		row = by_customer.get(customer)
+		if row is None:
+			return settings.default_policy
+		return lad.resolve_policy(row.collection_policy, chain(row.customer_group), settings.default_policy)
+
+	return policy_of
+
+
+def _role_holders() -> dict[str, list[str]]:
+	from collections_module.policy import roles
+
+	has_role = frappe.qb.DocType("Has Role")
+	user = frappe.qb.DocType("User")
+	rows = (
+		frappe.qb.from_(has_role)
+		.join(user)
+		.on(user.name == has_role.parent)
+		.select(has_role.role, user.name)
+		.where(
+			(has_role.parenttype == "User")
+			& has_role.role.isin(list(roles.ALL))
+			& (user.enabled == 1)
+			& (user.user_type == "System User")
+			& user.name.notin(["Administrator", "Guest"])
+		)
+		.run(as_dict=True)
+	)
+	out: dict[str, list[str]] = defaultdict(list)
+	for r in rows:
+		out[r.role].append(r.name)
+	return out
+
+
+# --- applying ----------------------------------------------------------------------------------
+
+
+def _apply(report: RunReport):
+	figures_only = []
+	for plan in report.cases:
+		if plan.only_figures_move:
+			figures_only.append(plan)
+			continue
+		try:
+			_apply_case(plan, report.on_date)
+		except Exception:
+			if frappe.flags.in_test:
+				raise
+			frappe.log_error(title=f"Collections run: case of {plan.customer}")
+	_store_passing_days(figures_only, report.on_date)
+	for reminder in report.reminders:
+		_send_reminder(reminder)
+
+
+def _apply_case(plan: CasePlan, on_date: date):
+	if plan.close:
+		doc = frappe.get_doc(CASE, plan.case.name)
+		doc.append(
+			"stage_history",
+			{"changed_on": on_date, "from_stage": doc.current_stage, "to_stage": "", "reason": _("Nothing overdue any more: case closed.")},
+		)
+		doc.update({"status": "Closed", "closed_on": on_date, "total_outstanding": 0, "oldest_days_overdue": 0,
+			"overdue_bucket": "", "current_stage": "", "next_action_date": None, "as_of_date": on_date})
+		for line in doc.invoices:
+			line.outstanding = 0
+		doc.save(ignore_permissions=True)
+		return
+
+	d = plan.decision
+	doc = frappe.get_doc(CASE, plan.case.name) if plan.case else frappe.new_doc(CASE)
+	if plan.case is None:
+		doc.update({"customer": plan.customer, "company": plan.company, "status": "Open"})
+	if plan.reopen:
+		doc.append(
+			"stage_history",
+			{"changed_on": on_date, "from_stage": "", "to_stage": "", "days_overdue": plan.oldest_days,
+			"outstanding": plan.total, "reason": _("Overdue again (a payment or credit was cancelled): case reopened.")},
+		)
+		doc.update({"status": "Open", "closed_on": None, "current_stage": None})
+	if plan.lines_changed:
+		doc.set(
+			"invoices",
+			[{"sales_invoice": x.invoice, "due_date": x.due_date, "outstanding": x.outstanding, "days_overdue": x.days_overdue} for x in plan.lines],
+		)
+	oldest_due = min(x.due_date for x in plan.lines)
+	doc.update(
+		{
+			"policy": plan.policy,
+			"total_outstanding": plan.total,
+			"oldest_days_overdue": plan.oldest_days,
+			"oldest_due_date": oldest_due,
+			"overdue_bucket": aging_bucket(plan.oldest_days),
+			"as_of_date": on_date,
+			"next_action_date": d.next_action_date,
+		}
+	)
+	notified = "; ".join(f"{role}: {', '.join(users) or '-'}" for role, users in plan.notify.items())
+	if d.stage_changed:
+		doc.append(
+			"stage_history",
+			{
+				"changed_on": on_date,
+				"from_stage": doc.current_stage or "",
+				"to_stage": d.stage.name if d.stage else "",
+				"policy": plan.policy,
+				"policy_row": d.stage.row if d.stage else 0,
+				"days_overdue": plan.oldest_days,
+				"outstanding": plan.total,
+				"reason": d.reason,
+				"notified": notified,
+			},
+		)
+		doc.current_stage = d.stage.name if d.stage else ""
+		doc.stage_entered_on = d.entered_on
+	if d.follow_up_due:
+		doc.last_follow_up_on = on_date
+	doc.flags.ignore_permissions = True
+	doc.save() if plan.case else doc.insert()
+	plan.case = plan.case or frappe._dict(name=doc.name)
+
+	if d.follow_up_due:
+		_assign_follow_up(doc, d, plan, on_date)
+	if plan.notify:
+		_notify(doc, d, plan)
+
+
+def _money(amount: float, company: str) -> str:
+	return fmt_money(amount, currency=frappe.get_cached_value("Company", company, "default_currency"))
+
+
+def _assign_follow_up(doc, d: lad.Decision, plan: CasePlan, on_date: date):
+	from frappe.desk.form.assign_to import add as assign
+
+	description = _("Follow up {0}: stage {1}, {2} days overdue, {3} overdue. Channels: {4}.").format(
+		doc.customer_name or doc.customer,
+		d.stage.name,
+		plan.oldest_days,
+		_money(plan.total, doc.company),
+		", ".join(d.stage.channels) or "-",
+	)
+	for user in plan.owners:
+		open_todo = frappe.db.get_value(
+			"ToDo", {"reference_type": CASE, "reference_name": doc.name, "allocated_to": user, "status": "Open"}
+		)
+		if open_todo:  # the last follow-up is still open: it is due again, now
+			frappe.db.set_value("ToDo", open_todo, {"date": on_date, "description": description})
+		else:
+			assign({"assign_to": [user], "doctype": CASE, "name": doc.name, "description": description, "date": on_date},
+				ignore_permissions=True)
+
+
+def _notify(doc, d: lad.Decision, plan: CasePlan):
+	"""Desk notification (and e-mail, per the user's notification settings) to each level entered."""
+	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
+
+	subject = _("Collection case {0} ({1}) reached the {2} stage: {3} days overdue, {4} overdue.").format(
+		doc.name, doc.customer_name or doc.customer, d.stage.name, plan.oldest_days, _money(plan.total, doc.company)
+	)
+	users = sorted({u for role_users in plan.notify.values() for u in role_users})
+	if users:
+		make_notification_logs(
+			{"type": "Alert", "document_type": CASE, "document_name": doc.name, "subject": subject, "email_content": d.reason},
+			users,
+		)
+
+
+def _store_passing_days(plans: list[CasePlan], on_date: date):
+	"""Cases where only time passed: figures updated in a few statements, not one save per case."""
+	if not plans:
+		return
+	by_days: dict[int, list[str]] = defaultdict(list)
+	for p in plans:
+		by_days[p.oldest_days].append(p.case.name)
+	case = frappe.qb.DocType(CASE)
+	for days, names in by_days.items():
+		(
+			frappe.qb.update(case)
+			.set(case.oldest_days_overdue, days)
+			.set(case.overdue_bucket, aging_bucket(days))
+			.set(case.as_of_date, on_date)
+			.where(case.name.isin(names))
+		).run()
+	names = [p.case.name for p in plans]
+	frappe.db.sql(
+		"""update `tabCollection Case Invoice` set days_overdue = datediff(%(on)s, due_date)
+		where parenttype = 'Collection Case' and parent in %(names)s""",
+		{"on": on_date, "names": names},
+	)
+
+
+def _send_reminder(r: ReminderPlan):
+	"""The pre-due reminder through the Email Template (R-B1); logged as a Communication on the invoice."""
+	if not r.recipient:
+		return
+	from frappe.core.doctype.communication.email import _make
+
+	template = frappe.db.get_single_value("Collection Settings", "reminder_email_template")
+	if not template:
+		return
+	invoice = frappe.get_doc("Sales Invoice", r.invoice)
+	context = invoice.as_dict()
+	context.update({"term_due_date": r.due_date, "term_outstanding": r.outstanding})
+	formatted = frappe.get_doc("Email Template", template).get_formatted_email(context)
+	try:
+		_make(
+			doctype="Sales Invoice",
+			name=r.invoice,
+			subject=formatted["subject"],
+			content=formatted["message"],
+			recipients=r.recipient,
+			communication_medium="Email",
+			send_email=True,
+		)
+	except Exception:
+		if frappe.flags.in_test:
+			raise
+		frappe.log_error(title=f"Collections reminder for {r.invoice}")
+		return
+	frappe.db.set_value("Sales Invoice", r.invoice, "collection_reminded_due_date", r.due_date, update_modified=False)

@@ -1,0 +1,169 @@
+"""Builders for integration tests: real customers, invoices and payments on the test site's company."""
+
+from datetime import date
+
+import frappe
+from frappe.utils import add_days, getdate, nowdate
+
+from collections_module.policy import roles
+
+ROLE_USERS = {
+	roles.COLLECTOR: "cm.collector@example.com",
+	roles.SUPERVISOR: "cm.supervisor@example.com",
+	roles.MANAGER: "cm.manager@example.com",
+	roles.GENERAL_MANAGER: "cm.gm@example.com",
+	roles.OWNER: "cm.owner@example.com",
+}
+
+
+def today() -> date:
+	return getdate(nowdate())
+
+
+def company() -> str:
+	return frappe.defaults.get_global_default("company") or frappe.get_all("Company", pluck="name", limit=1)[0]
+
+
+def ensure_users():
+	"""One user per collection role (plus a second collector)."""
+	users = dict(ROLE_USERS)
+	users["second collector"] = "cm.collector2@example.com"
+	for role, email in users.items():
+		if not frappe.db.exists("User", email):
+			user = frappe.get_doc(
+				{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
+			).insert(ignore_permissions=True)
+		else:
+			user = frappe.get_doc("User", email)
+		user.add_roles(role if role in roles.ALL else roles.COLLECTOR)
+	return users
+
+
+def ensure_fiscal_year(day: date):
+	from erpnext.accounts.utils import get_fiscal_year
+
+	try:
+		get_fiscal_year(day, company=company())
+	except Exception:
+		frappe.get_doc(
+			{
+				"doctype": "Fiscal Year",
+				"year": str(day.year),
+				"year_start_date": date(day.year, 1, 1),
+				"year_end_date": date(day.year, 12, 31),
+			}
+		).insert(ignore_permissions=True)
+
+
+def ensure_item() -> str:
+	name = "_CM Collection Test Service"
+	if not frappe.db.exists("Item", name):
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": name,
+				"item_name": name,
+				"item_group": frappe.get_all("Item Group", filters={"is_group": 0}, pluck="name", limit=1)[0],
+				"stock_uom": "Nos",
+				"is_stock_item": 0,
+			}
+		).insert(ignore_permissions=True)
+	return name
+
+
+def make_customer(label: str, email: str | None = None, **fields) -> str:
+	name = f"_CM {label} {frappe.generate_hash(length=6)}"
+	frappe.get_doc(
+		{
+			"doctype": "Customer",
+			"customer_name": name,
+			"customer_group": frappe.get_all("Customer Group", filters={"is_group": 0}, pluck="name", limit=1)[0],
+			"territory": frappe.get_all("Territory", filters={"is_group": 0}, pluck="name", limit=1)[0],
+			"email_id": email,
+			**fields,
+		}
+	).insert(ignore_permissions=True)
+	return name
+
+
+def ensure_outgoing_email_account():
+	"""Reminders go out through the site's default outgoing account (in tests, into the Email Queue)."""
+	if not frappe.db.exists("Email Account", {"enable_outgoing": 1, "default_outgoing": 1}):
+		frappe.get_doc(
+			{
+				"doctype": "Email Account",
+				"email_account_name": "_CM Outgoing",
+				"email_id": "cm.outgoing@example.com",
+				"enable_outgoing": 1,
+				"default_outgoing": 1,
+				"smtp_server": "localhost",
+				"no_smtp_authentication": 1,
+			}
+		).insert(ignore_permissions=True)
+
+
+def make_invoice(customer: str, due_in_days: int, amount: float = 1000.0, terms: list[tuple[int, float]] | None = None,
+		submit: bool = True, qty: int = 1, **fields):
+	"""A Sales Invoice due ``due_in_days`` from today (negative = already overdue), posted 30 days before.
+
+	``terms``: [(due_in_days, portion %), ...] gives it a payment schedule of several terms instead.
+	"""
+	due = add_days(today(), due_in_days)
+	posting = add_days(due, -30) if not terms else add_days(today(), min(t[0] for t in terms) - 30)
+	ensure_fiscal_year(getdate(posting))
+	si = frappe.get_doc(
+		{
+			"doctype": "Sales Invoice",
+			"customer": customer,
+			"company": company(),
+			"set_posting_time": 1,
+			"posting_date": posting,
+			"due_date": due if not terms else add_days(today(), max(t[0] for t in terms)),
+			"items": [{"item_code": ensure_item(), "qty": qty, "rate": amount / qty}],
+			"disable_rounded_total": 1,
+			**fields,
+		}
+	)
+	if terms:
+		for days, portion in terms:
+			si.append("payment_schedule", {"due_date": add_days(today(), days), "invoice_portion": portion,
+				"payment_amount": amount * portion / 100})
+	si.insert(ignore_permissions=True)
+	if submit:
+		si.submit()
+	return si
+
+
+def pay(invoice: str, amount: float | None = None):
+	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
+
+	pe = get_payment_entry("Sales Invoice", invoice)
+	pe.reference_no = "CM-TEST"
+	pe.reference_date = today()
+	pe.posting_date = today()
+	if amount is not None:
+		pe.paid_amount = pe.received_amount = amount
+		pe.references[0].allocated_amount = amount
+	pe.insert(ignore_permissions=True)
+	pe.submit()
+	return pe
+
+
+def open_case(customer: str):
+	name = frappe.db.get_value("Collection Case", {"customer": customer, "status": ["!=", "Closed"]})
+	return frappe.get_doc("Collection Case", name) if name else None
+
+
+def case_of(customer: str):
+	name = frappe.db.get_value("Collection Case", {"customer": customer}, order_by="creation desc")
+	return frappe.get_doc("Collection Case", name) if name else None
+
+
+def todos(case: str) -> list:
+	return frappe.get_all("ToDo", filters={"reference_type": "Collection Case", "reference_name": case},
+		fields=["name", "allocated_to", "status", "date", "description"])
+
+
+def notifications(case: str) -> list:
+	return frappe.get_all("Notification Log", filters={"document_type": "Collection Case", "document_name": case},
+		fields=["for_user", "subject"])

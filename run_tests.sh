@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Runs both test layers of collections_module and says plainly which ran.
+#   Layer 1 - policy core: plain pytest from the repo root, no Frappe needed. Always runs.
+#   Layer 2 - Frappe shell: `bench --site $SITE run-tests --app collections_module` on a real ERPNext
+#             v15 bench, whenever one is found. The bench is looked for at $COLLECTIONS_BENCH, else
+#             /home/frappe/frappe-bench, else ~/frappe-bench; the site is $COLLECTIONS_SITE, else
+#             collections.localhost. This checkout's app is installed into that bench first (a copy
+#             or a link in <bench>/apps/collections_module, then install-app or migrate).
+# Set COLLECTIONS_SKIP_BENCH=1 to run layer 1 only.
+set -uo pipefail
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$REPO"
+summary=()
+status=0
+
+# ---- layer 1 --------------------------------------------------------------------------------------
+PY="${PYTHON:-python3}"
+if ! "$PY" -c "import pytest, hypothesis" 2>/dev/null; then
+	"$PY" -m pip install -q "pytest>=8" "hypothesis>=6" || true
+fi
+echo "== Layer 1: policy core (pytest, no Frappe) =="
+out1=$("$PY" -m pytest -q -p no:cacheprovider tests 2>&1); rc1=$?
+echo "$out1" | tail -n 15
+passed1=$(echo "$out1" | grep -Eo '[0-9]+ passed' | tail -1)
+if [ $rc1 -eq 0 ]; then summary+=("Layer 1 (policy core): RAN - ${passed1:-0 passed}"); else summary+=("Layer 1 (policy core): FAILED - $(echo "$out1" | tail -1)"); status=1; fi
+
+# ---- layer 2 --------------------------------------------------------------------------------------
+find_bench() {
+	for b in "${COLLECTIONS_BENCH:-}" /home/frappe/frappe-bench "$HOME/frappe-bench"; do
+		if [ -n "$b" ] && [ -d "$b/apps/frappe" ] && [ -d "$b/apps/erpnext" ] && [ -x "$b/env/bin/python" ]; then
+			echo "$b"; return 0
+		fi
+	done
+	return 1
+}
+
+BENCH="$(find_bench)"
+SITE="${COLLECTIONS_SITE:-collections.localhost}"
+if [ "${COLLECTIONS_SKIP_BENCH:-0}" = "1" ]; then
+	summary+=("Layer 2 (Frappe bench): SKIPPED - COLLECTIONS_SKIP_BENCH=1")
+elif [ -z "$BENCH" ] || [ ! -d "$BENCH/sites/$SITE" ]; then
+	summary+=("Layer 2 (Frappe bench): SKIPPED - no ERPNext bench with site $SITE at \$COLLECTIONS_BENCH, /home/frappe/frappe-bench or ~/frappe-bench")
+else
+	echo "== Layer 2: Frappe shell on $BENCH, site $SITE =="
+	OWNER="$(stat -c %U "$BENCH")"
+	# bench refuses to run as root: run as the bench's owner, in a login shell (its PATH and settings).
+	as_owner() {
+		local cmd; cmd="cd $(printf %q "$BENCH") && $(printf '%q ' "$@")"
+		if [ "$(id -un)" = "$OWNER" ]; then bash -c "$cmd"; else runuser -u "$OWNER" -- bash -lc "$cmd"; fi
+	}
+	# MariaDB and Redis: start them when nothing answers (CI starts with nothing running).
+	if ! mysqladmin ping --silent 2>/dev/null; then
+		if [ "$(id -u)" = 0 ]; then
+			mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld
+			(mysqld_safe >/dev/null 2>&1 &)
+			for _ in $(seq 1 60); do mysqladmin ping --silent 2>/dev/null && break; sleep 1; done
+		fi
+	fi
+	for port in $(grep -Eo 'redis://[^"]+' "$BENCH/sites/common_site_config.json" | grep -Eo ':[0-9]+$' | tr -d : | sort -u); do
+		if ! redis-cli -p "$port" ping >/dev/null 2>&1; then
+			redis-server --port "$port" --daemonize yes --save "" --appendonly no >/dev/null
+		fi
+	done
+	# This checkout's app into the bench: keep a link that already points here, else a fresh copy.
+	APP_SRC="$REPO/apps/collections_module"
+	APP_DST="$BENCH/apps/collections_module"
+	if [ "$(readlink -f "$APP_DST" 2>/dev/null)" != "$(readlink -f "$APP_SRC")" ]; then
+		rm -rf "$APP_DST"
+		cp -a "$APP_SRC" "$APP_DST"
+		chown -R "$OWNER" "$APP_DST" 2>/dev/null || true
+	fi
+	if ! grep -qx collections_module "$BENCH/sites/apps.txt"; then
+		[ -n "$(tail -c1 "$BENCH/sites/apps.txt")" ] && echo >> "$BENCH/sites/apps.txt"
+		echo collections_module >> "$BENCH/sites/apps.txt"
+	fi
+	as_owner ./env/bin/python -m pip install -q -e apps/collections_module >/dev/null 2>&1 \
+		|| as_owner ./env/bin/python -m pip install -q --no-build-isolation -e apps/collections_module
+	if as_owner bench --site "$SITE" list-apps 2>/dev/null | grep -q '^collections_module'; then
+		as_owner bench --site "$SITE" migrate >/tmp/collections-migrate.log 2>&1 || { tail -30 /tmp/collections-migrate.log; status=1; }
+	else
+		as_owner bench --site "$SITE" install-app collections_module || status=1
+	fi
+	start=$(date +%s)
+	out2=$(as_owner env CI=1 bench --site "$SITE" run-tests --app collections_module 2>&1); rc2=$?
+	secs=$(( $(date +%s) - start ))
+	echo "$out2" | tail -n 40
+	ran=$(echo "$out2" | grep -Eo 'Ran [0-9]+ tests?' | tail -1)
+	if [ $rc2 -eq 0 ] && echo "$out2" | grep -q '^OK'; then
+		summary+=("Layer 2 (Frappe bench $BENCH, site $SITE): RAN - ${ran:-Ran ? tests}, OK in ${secs}s")
+	else
+		summary+=("Layer 2 (Frappe bench $BENCH, site $SITE): FAILED - ${ran:-no test count} ($(echo "$out2" | grep -E '^(FAILED|OK)' | tail -1))")
+		status=1
+	fi
+fi
+
+echo
+echo "== Test layers =="
+printf '%s\n' "${summary[@]}"
+exit $status
