@@ -19,7 +19,7 @@ if ! "$PY" -c "import pytest, hypothesis" 2>/dev/null; then
 	"$PY" -m pip install -q "pytest>=8" "hypothesis>=6" || true
 fi
 echo "== Layer 1: policy core (pytest, no Frappe) =="
-out1=$("$PY" -m pytest -q -p no:cacheprovider tests 2>&1); rc1=$?
+out1=$("$PY" -m pytest -p no:cacheprovider tests 2>&1); rc1=$?
 echo "$out1" | tail -n 15
 passed1=$(echo "$out1" | grep -Eo '[0-9]+ passed' | tail -1)
 if [ $rc1 -eq 0 ]; then summary+=("Layer 1 (policy core): RAN - ${passed1:-0 passed}"); else summary+=("Layer 1 (policy core): FAILED - $(echo "$out1" | tail -1)"); status=1; fi
