@@ -23,12 +23,31 @@ fixtures = [
 		"Business Owner",
 	]]]},
 	{"dt": "Email Template", "filters": [["name", "in", ["Collections Pre-due Reminder"]]]},
+	{"dt": "Workflow State", "filters": [["name", "in", [
+		"Proposed", "Approved", "Active", "Release Proposed", "Released", "Rejected", "Removal Proposed", "Removed",
+	]]]},
+	{"dt": "Workflow Action Master", "filters": [["name", "in", [
+		"Approve", "Reject", "Activate", "Propose Release", "Release", "Keep Locked", "Propose Removal",
+		"Approve Removal", "Keep Listed",
+	]]]},
+	# Approvals reserved to the owner (老板): stock-release locks (R-B7) and the blacklist (R-G4).
+	{"dt": "Workflow", "filters": [["name", "in", ["Stock Release Lock", "Blacklist Entry"]]]},
 ]
+
+# Banners on the forms of a locked customer (the refusal itself is server-side, below).
+doctype_js = {
+	"Delivery Note": "public/js/lock_banner.js",
+	"Pick List": "public/js/lock_banner.js",
+	"Sales Order": "public/js/lock_banner.js",
+	"Customer": "public/js/lock_banner.js",
+}
 
 # ERPNext touchpoints (all handlers live in integrations/erpnext/): any posting that changes a
 # customer's outstanding keeps that customer's collection case in step with the ledger.
 doc_events = {
 	"Sales Invoice": {
+		# only an invoice that updates stock ships goods; plain invoicing is never held
+		"before_submit": "collections_module.integrations.erpnext.shipment_guard.guard_shipment",
 		"on_submit": "collections_module.integrations.erpnext.ledger_events.on_ledger_change",
 		"on_cancel": "collections_module.integrations.erpnext.ledger_events.on_ledger_change",
 	},
@@ -40,6 +59,15 @@ doc_events = {
 		"on_submit": "collections_module.integrations.erpnext.ledger_events.on_ledger_change",
 		"on_cancel": "collections_module.integrations.erpnext.ledger_events.on_ledger_change",
 	},
+	# Stock-release lock (R-B7): documents that ship goods are refused for a locked customer.
+	"Delivery Note": {"before_submit": "collections_module.integrations.erpnext.shipment_guard.guard_shipment"},
+	"Pick List": {"before_submit": "collections_module.integrations.erpnext.shipment_guard.guard_shipment"},
+	"Sales Order": {
+		"before_submit": "collections_module.integrations.erpnext.shipment_guard.guard_shipment",
+		"validate": "collections_module.integrations.erpnext.blacklist_guard.guard_sale",
+	},
+	# Blacklist (R-G4): new Quotations and Sales Orders of a listed customer are refused.
+	"Quotation": {"validate": "collections_module.integrations.erpnext.blacklist_guard.guard_sale"},
 }
 
 # The daily run of the overdue ladder (R-B1..R-B8); `bench --site S collections run` runs it by hand.

@@ -83,10 +83,19 @@ def ensure_default_policy():
 			)
 		policy.insert(ignore_permissions=True)
 	settings = frappe.get_single("Collection Settings")
+	stored = set(frappe.db.get_singles_dict("Collection Settings"))
+	changed = False
+	# fields added by a newer version get their shipped default once, never overwriting a choice
+	for df in settings.meta.fields:
+		if df.default is not None and df.fieldname not in stored:
+			settings.set(df.fieldname, df.default)
+			changed = True
 	if not settings.default_policy:
 		settings.default_policy = DEFAULT_POLICY
 		if frappe.db.exists("Email Template", "Collections Pre-due Reminder"):
 			settings.reminder_email_template = "Collections Pre-due Reminder"
+		changed = True
+	if changed:
 		settings.save(ignore_permissions=True)
 
 

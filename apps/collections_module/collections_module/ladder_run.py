@@ -19,6 +19,7 @@ from frappe.utils import flt, fmt_money, getdate, nowdate
 
 from collections_module.collections_module.doctype.collection_policy.collection_policy import load_ladders
 from collections_module.integrations.erpnext import receivables
+from collections_module.lock_run import LockPlan, apply_locks, plan_locks
 from collections_module.policy import ladder as lad
 from collections_module.policy.dates import aging_bucket
 from collections_module.policy.ledger import OverdueLine, TermDue, overdue_lines, reminder_terms
@@ -86,6 +87,7 @@ class RunReport:
 	dry_run: bool
 	cases: list[CasePlan] = field(default_factory=list)
 	reminders: list[ReminderPlan] = field(default_factory=list)
+	locks: list[LockPlan] = field(default_factory=list)
 	warnings: list[str] = field(default_factory=list)
 
 	def lines(self) -> list[str]:
@@ -110,10 +112,12 @@ class RunReport:
 				f"REMIND {r.invoice} {r.customer}: {r.outstanding:,.2f} due {r.due_date}"
 				f" -> {r.recipient or '(no e-mail address: not sent)'}"
 			)
+		out += [lock.line() for lock in self.locks]
 		out += [f"WARN   {w}" for w in self.warnings]
 		out.append(
 			f"{len(self.cases)} cases touched, {sum(1 for p in self.cases if p.decision and p.decision.follow_up_due)} "
-			f"follow-ups, {sum(len(p.notify) for p in self.cases)} escalations, {len(self.reminders)} reminders"
+			f"follow-ups, {sum(len(p.notify) for p in self.cases)} escalations, {len(self.reminders)} reminders, "
+			f"{len(self.locks)} lock actions"
 		)
 		return out
 
@@ -172,6 +176,9 @@ def run(
 				plan.decision.next_action_date = on_date
 				plan.owners = []
 			report.cases.append(plan)
+
+	if follow_ups:  # lock proposals and releases are decisions of the daily run, like follow-ups
+		report.locks = plan_locks(report.cases, ladders, on_date, customers)
 
 	if reminders:
 		report.reminders = _plan_reminders(invoices, policy_of, ladders, on_date)
@@ -356,6 +363,7 @@ def _apply(report: RunReport):
 				raise
 			frappe.log_error(title=f"Collections run: case of {plan.customer}")
 	_store_passing_days(figures_only, report.on_date)
+	apply_locks(report.locks, report.on_date)
 	for reminder in report.reminders:
 		_send_reminder(reminder)
 

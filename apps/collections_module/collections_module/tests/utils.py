@@ -24,19 +24,23 @@ def company() -> str:
 	return frappe.defaults.get_global_default("company") or frappe.get_all("Company", pluck="name", limit=1)[0]
 
 
+WAREHOUSE_USER = "cm.warehouse@example.com"
+SECOND_COLLECTOR = "cm.collector2@example.com"
+
+
 def ensure_users():
-	"""One user per collection role (plus a second collector)."""
-	users = dict(ROLE_USERS)
-	users["second collector"] = "cm.collector2@example.com"
-	for role, email in users.items():
+	"""One user per collection role, a second collector and a warehouse (Stock User) user."""
+	wanted = {email: [role] for role, email in ROLE_USERS.items()}
+	wanted[SECOND_COLLECTOR] = [roles.COLLECTOR]
+	wanted[WAREHOUSE_USER] = ["Stock User"]
+	for email, user_roles in wanted.items():
 		if not frappe.db.exists("User", email):
 			user = frappe.get_doc(
 				{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
 			).insert(ignore_permissions=True)
 		else:
 			user = frappe.get_doc("User", email)
-		user.add_roles(role if role in roles.ALL else roles.COLLECTOR)
-	return users
+		user.add_roles(*user_roles)
 
 
 def ensure_fiscal_year(day: date):
@@ -167,3 +171,62 @@ def todos(case: str) -> list:
 def notifications(case: str) -> list:
 	return frappe.get_all("Notification Log", filters={"document_type": "Collection Case", "document_name": case},
 		fields=["for_user", "subject"])
+
+
+def ensure_stock_item() -> str:
+	name = "_CM Collection Test Stock Item"
+	if not frappe.db.exists("Item", name):
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": name,
+				"item_name": name,
+				"item_group": frappe.get_all("Item Group", filters={"is_group": 0}, pluck="name", limit=1)[0],
+				"stock_uom": "Nos",
+				"is_stock_item": 1,
+				"valuation_rate": 50,
+			}
+		).insert(ignore_permissions=True)
+	return name
+
+
+def warehouse() -> str:
+	return frappe.get_all("Warehouse", filters={"company": company(), "is_group": 0}, pluck="name", order_by="name", limit=1)[0]
+
+
+def make_delivery_note(customer: str, qty: int = 1, rate: float = 100.0, submit: bool = False):
+	"""A draft (or submitted) Delivery Note; negative stock is allowed in tests so no receipt is needed."""
+	frappe.db.set_single_value("Stock Settings", "allow_negative_stock", 1)
+	dn = frappe.get_doc(
+		{
+			"doctype": "Delivery Note",
+			"customer": customer,
+			"company": company(),
+			"items": [{"item_code": ensure_stock_item(), "qty": qty, "rate": rate, "warehouse": warehouse()}],
+		}
+	).insert(ignore_permissions=True)
+	if submit:
+		dn.submit()
+	return dn
+
+
+def make_sales_order(customer: str, amount: float = 100.0, submit: bool = False):
+	so = frappe.get_doc(
+		{
+			"doctype": "Sales Order",
+			"customer": customer,
+			"company": company(),
+			"delivery_date": add_days(today(), 7),
+			"items": [{"item_code": ensure_stock_item(), "qty": 1, "rate": amount, "warehouse": warehouse()}],
+		}
+	)
+	so.insert(ignore_permissions=True)
+	if submit:
+		so.submit()
+	return so
+
+
+def set_settings(**values):
+	settings = frappe.get_single("Collection Settings")
+	settings.update(values)
+	settings.save(ignore_permissions=True)

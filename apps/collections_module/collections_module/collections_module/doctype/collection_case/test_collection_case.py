@@ -6,7 +6,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from collections_module.policy import roles
-from collections_module.tests.utils import ROLE_USERS, case_of, ensure_users, make_customer, make_invoice, open_case
+from collections_module.tests.utils import ROLE_USERS, SECOND_COLLECTOR, case_of, ensure_users, make_customer, make_invoice, open_case
 
 # The cases are built from real invoices in the tests; ERPNext's generic test records are not needed.
 test_ignore = ["Customer", "Company", "User", "Collection Policy", "Sales Invoice", "Currency"]
@@ -26,7 +26,7 @@ class TestCasePermissions(FrappeTestCase):
 		theirs = make_customer("Theirs")
 		make_invoice(mine, due_in_days=-5)
 		make_invoice(theirs, due_in_days=-5)
-		for customer, user in ((mine, ROLE_USERS[roles.COLLECTOR]), (theirs, "cm.collector2@example.com")):
+		for customer, user in ((mine, ROLE_USERS[roles.COLLECTOR]), (theirs, SECOND_COLLECTOR)):
 			case = open_case(customer)
 			case.collector = user
 			case.save()

@@ -1,0 +1,78 @@
+# Copyright (c) 2026, collections_module developers and contributors
+# For license information, please see license.txt
+
+import json
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import now_datetime
+
+from collections_module.collections_module.doctype.stock_release_lock.stock_release_lock import log_state_change
+from collections_module.policy import stock_lock as sl
+
+# A credit limit this small refuses every new credit sale (ERPNext's own credit check).
+HOLD_CREDIT_LIMIT = 0.01
+
+
+class BlacklistEntry(Document):
+	"""A listed malicious defaulter (R-G4). Listing and removal go through the 'Blacklist Entry'
+	Workflow (the Business Owner approves); the effects are settings in Collection Settings."""
+
+	def validate(self):
+		if not (self.customer or self.id_number or self.phone):
+			frappe.throw(_("Name the customer, or for consumer debt the person's ID number or phone."))
+		if self.expiry_date and self.start_date and self.expiry_date < self.start_date:
+			frappe.throw(_("The expiry date is before the start date."))
+		if self.is_new():
+			self.proposed_by = frappe.session.user
+		before = self.get_doc_before_save()
+		if before and before.status != self.status:
+			user, now = frappe.session.user, now_datetime()
+			if self.status == sl.BL_ACTIVE and before.status == sl.BL_PROPOSED:
+				self.approved_by, self.approved_on = user, now
+			if self.status == sl.BL_REMOVED:
+				self.removed_by, self.removed_on = user, now
+			if self.status == sl.BL_REMOVAL_PROPOSED and not self.removal_reason:
+				frappe.throw(_("Write down why the listing should be removed (Removal Reason)."))
+
+	def on_update(self):
+		before = self.get_doc_before_save()
+		was = before.status if before else None
+		if was == self.status:
+			return
+		if was:
+			log_state_change(self, was)
+		if not self.customer:
+			return
+		if self.status == sl.BL_ACTIVE and was == sl.BL_PROPOSED:
+			self.hold_credit()
+		elif self.status == sl.BL_REMOVED:
+			self.restore_credit()
+
+	def hold_credit(self):
+		"""ERPNext's own hold: the customer's credit limit at the minimum for every company."""
+		if not frappe.get_cached_doc("Collection Settings").blacklist_holds_credit:
+			return
+		customer = frappe.get_doc("Customer", self.customer)
+		previous = [
+			{"company": r.company, "credit_limit": r.credit_limit, "bypass_credit_limit_check": r.bypass_credit_limit_check}
+			for r in customer.credit_limits
+		]
+		customer.credit_limits = []
+		for company in frappe.get_all("Company", pluck="name"):
+			customer.append("credit_limits", {"company": company, "credit_limit": HOLD_CREDIT_LIMIT, "bypass_credit_limit_check": 0})
+		customer.flags.ignore_permissions = True
+		customer.save()
+		self.db_set("held_credit_limits", json.dumps(previous))
+
+	def restore_credit(self):
+		if self.held_credit_limits is None:
+			return
+		customer = frappe.get_doc("Customer", self.customer)
+		customer.credit_limits = []
+		for row in json.loads(self.held_credit_limits or "[]"):
+			customer.append("credit_limits", row)
+		customer.flags.ignore_permissions = True
+		customer.save()
+		self.db_set("held_credit_limits", None)

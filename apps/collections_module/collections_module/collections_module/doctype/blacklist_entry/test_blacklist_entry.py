@@ -1,0 +1,105 @@
+# Copyright (c) 2026, collections_module developers and Contributors
+# See license.txt
+"""Blacklist (R-G4): listing and removal need the owner's approval; a listed customer's Quotations and
+Sales Orders are refused server-side and its credit is held the ERPNext way while listed."""
+
+import frappe
+from frappe.model.workflow import WorkflowPermissionError, WorkflowTransitionError, apply_workflow
+
+# a user without the transition is refused one way or the other, depending on the state
+REFUSED = (WorkflowPermissionError, WorkflowTransitionError)
+from frappe.tests.utils import FrappeTestCase
+
+from collections_module.integrations.erpnext.blacklist_guard import CustomerBlacklisted
+from collections_module.policy import roles
+from collections_module.tests.utils import (
+	ROLE_USERS,
+	company,
+	ensure_item,
+	ensure_users,
+	make_customer,
+	make_sales_order,
+	set_settings,
+	today,
+)
+
+test_ignore = ["Customer"]
+
+
+def quotation(customer):
+	return frappe.get_doc(
+		{
+			"doctype": "Quotation",
+			"quotation_to": "Customer",
+			"party_name": customer,
+			"company": company(),
+			"items": [{"item_code": ensure_item(), "qty": 1, "rate": 10}],
+		}
+	)
+
+
+class TestBlacklistEntry(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		ensure_users()
+		set_settings(blacklist_refuses_quotations=1, blacklist_refuses_sales_orders=1, blacklist_holds_credit=1)
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def test_listing_refuses_sales_until_removed_and_holds_credit(self):
+		customer = make_customer("Defaulter")
+		frappe.get_doc("Customer", customer).append("credit_limits", {"company": company(), "credit_limit": 5000}).save()
+		frappe.set_user(ROLE_USERS[roles.SUPERVISOR])
+		entry = frappe.get_doc({"doctype": "Blacklist Entry", "customer": customer, "reason_category": "Malicious Default",
+			"reason": "Took delivery, denies the order, refuses all contact", "start_date": today()}).insert()
+		self.assertEqual(entry.status, "Proposed")
+		make_sales_order(customer)  # not approved yet: nothing refused
+		self.assertRaises(REFUSED, apply_workflow, entry, "Approve")
+
+		frappe.set_user(ROLE_USERS[roles.OWNER])
+		apply_workflow(entry, "Approve")
+		frappe.set_user("Administrator")
+		entry.reload()
+		self.assertEqual((entry.status, entry.approved_by), ("Active", ROLE_USERS[roles.OWNER]))
+		self.assertRaises(CustomerBlacklisted, make_sales_order, customer)
+		self.assertRaises(CustomerBlacklisted, quotation(customer).insert)
+		limits = frappe.get_all("Customer Credit Limit", filters={"parent": customer}, fields=["company", "credit_limit"])
+		self.assertTrue(limits and all(r.credit_limit == 0.01 for r in limits))
+
+		frappe.set_user(ROLE_USERS[roles.MANAGER])
+		entry.reload()
+		entry.removal_reason = "Settled in full and apologised"
+		entry.save()
+		apply_workflow(entry, "Propose Removal")
+		self.assertRaises(CustomerBlacklisted, make_sales_order, customer)  # still listed until approved
+		self.assertRaises(REFUSED, apply_workflow, frappe.get_doc("Blacklist Entry", entry.name), "Approve Removal")
+		frappe.set_user(ROLE_USERS[roles.OWNER])
+		apply_workflow(frappe.get_doc("Blacklist Entry", entry.name), "Approve Removal")
+		frappe.set_user("Administrator")
+		self.assertEqual(make_sales_order(customer).docstatus, 0)
+		self.assertEqual(quotation(customer).insert().docstatus, 0)
+		limits = frappe.get_all("Customer Credit Limit", filters={"parent": customer}, fields=["company", "credit_limit"])
+		self.assertEqual([(r.company, r.credit_limit) for r in limits], [(company(), 5000)])
+		history = frappe.get_all("Comment", filters={"reference_doctype": "Blacklist Entry", "reference_name": entry.name,
+			"comment_type": "Info", "content": ["like", "%→%"]}, pluck="content", order_by="creation asc")
+		self.assertEqual([h.split(" by ")[0] for h in history], ["Proposed → Active", "Active → Removal Proposed", "Removal Proposed → Removed"])
+
+	def test_effects_are_settings(self):
+		customer = make_customer("Listed Quotations Allowed")
+		entry = frappe.get_doc({"doctype": "Blacklist Entry", "customer": customer, "reason_category": "Fraud",
+			"reason": "Forged remittance slips", "start_date": today()}).insert()
+		apply_workflow(entry, "Approve")
+		set_settings(blacklist_refuses_quotations=0)
+		try:
+			self.assertEqual(quotation(customer).insert().docstatus, 0)
+			self.assertRaises(CustomerBlacklisted, make_sales_order, customer)
+		finally:
+			set_settings(blacklist_refuses_quotations=1)
+
+	def test_consumer_debt_entry_needs_an_identifier(self):
+		entry = frappe.get_doc({"doctype": "Blacklist Entry", "reason_category": "Fraud", "reason": "x", "start_date": today()})
+		self.assertRaises(frappe.ValidationError, entry.insert)
+		entry.id_number = "110101199003070000"
+		entry.insert()

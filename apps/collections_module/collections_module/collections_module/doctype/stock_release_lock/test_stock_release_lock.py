@@ -1,0 +1,200 @@
+# Copyright (c) 2026, collections_module developers and Contributors
+# See license.txt
+"""Stock-release lock (R-B7) on a real ERPNext site: proposal by the daily run, the owner's approval,
+refusal of shipments through every path, the one-shipment pass, invoicing still allowed, release."""
+
+import frappe
+from frappe.model.workflow import WorkflowPermissionError, WorkflowTransitionError, apply_workflow
+
+# a user without the transition is refused one way or the other, depending on the state
+REFUSED = (WorkflowPermissionError, WorkflowTransitionError)
+from frappe.tests.utils import FrappeTestCase
+
+from collections_module.integrations.erpnext.shipment_guard import StockReleaseLocked
+from collections_module.ladder_run import run
+from collections_module.policy import roles
+from collections_module.tests.utils import (
+	ROLE_USERS,
+	WAREHOUSE_USER,
+	ensure_users,
+	make_customer,
+	make_delivery_note,
+	make_invoice,
+	make_sales_order,
+	open_case,
+	pay,
+	set_settings,
+	today,
+)
+
+test_ignore = ["Customer", "Company", "User", "Collection Case", "Delivery Note"]
+
+LOCK = "Stock Release Lock"
+
+
+def live_lock(customer):
+	name = frappe.db.get_value(LOCK, {"customer": customer, "status": ["not in", ["Released", "Rejected"]]})
+	return frappe.get_doc(LOCK, name) if name else None
+
+
+class TestStockReleaseLock(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		ensure_users()
+		set_settings(hold_sales_orders=0, auto_release=0, release_threshold=0, pass_role=roles.OWNER)
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def locked_customer(self):
+		customer = make_customer("Locked")
+		si = make_invoice(customer, due_in_days=-91, amount=5000)
+		run(today(), customers=[customer])
+		lock = live_lock(customer)
+		self.assertIsNotNone(lock, "the daily run proposes a lock at 91 days")
+		self.assertEqual(lock.status, "Proposed")
+		self.assertEqual((lock.overdue_amount, lock.oldest_days_overdue), (5000, 91))
+		self.assertEqual(lock.collection_case, open_case(customer).name)
+		frappe.set_user(ROLE_USERS[roles.OWNER])
+		apply_workflow(lock, "Approve")
+		frappe.set_user("Administrator")
+		lock.reload()
+		self.assertEqual(lock.status, "Active")
+		self.assertEqual(lock.approved_by, ROLE_USERS[roles.OWNER])
+		return customer, si, lock
+
+	def test_nothing_blocks_while_only_proposed_and_a_collector_cannot_approve(self):
+		customer = make_customer("Proposed Only")
+		make_invoice(customer, due_in_days=-95, amount=100)
+		run(today(), customers=[customer])
+		lock = live_lock(customer)
+		make_delivery_note(customer, submit=True)  # not approved yet: ships
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		self.assertRaises(REFUSED, apply_workflow, lock, "Approve")
+		frappe.set_user(ROLE_USERS[roles.MANAGER])
+		self.assertRaises(REFUSED, apply_workflow, lock, "Approve")
+		frappe.set_user("Administrator")
+		run(today(), customers=[customer])  # the same date again: no second proposal
+		self.assertEqual(frappe.db.count(LOCK, {"customer": customer}), 1)
+
+	def test_locked_customer_cannot_ship_through_any_path(self):
+		customer, _si, lock = self.locked_customer()
+		dn = make_delivery_note(customer)
+		with self.assertRaises(StockReleaseLocked) as refused:
+			dn.submit()
+		message = str(refused.exception)
+		self.assertIn(lock.name, message)
+		self.assertIn("5,000.00", message)
+		self.assertIn("Business Owner", message)
+
+		# the REST API's submit (frappe.client.submit) goes through the same server-side check
+		import frappe.client
+
+		dn2 = make_delivery_note(customer)
+		self.assertRaises(StockReleaseLocked, frappe.client.submit, dn2.as_dict())
+		# and as a warehouse user
+		frappe.set_user(WAREHOUSE_USER)
+		self.assertRaises(StockReleaseLocked, frappe.get_doc("Delivery Note", dn2.name).submit)
+
+	def test_one_shipment_pass_lets_exactly_one_delivery_through(self):
+		from collections_module.collections_module.doctype.stock_release_lock.stock_release_lock import grant_pass
+
+		customer, _si, lock = self.locked_customer()
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		self.assertRaises(frappe.PermissionError, grant_pass, lock.name, "urgent order")
+		frappe.set_user(ROLE_USERS[roles.OWNER])
+		self.assertRaises(frappe.ValidationError, grant_pass, lock.name, "  ")
+		grant_pass(lock.name, "Customer paid half in cash; ship the urgent order")
+		frappe.set_user("Administrator")
+
+		first = make_delivery_note(customer, submit=True)
+		self.assertEqual(first.docstatus, 1)
+		lock.reload()
+		self.assertEqual(lock.passes[0].delivery_note, first.name)
+		second = make_delivery_note(customer)
+		self.assertRaises(StockReleaseLocked, second.submit)
+
+	def test_invoicing_goods_already_delivered_is_never_blocked(self):
+		from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_invoice
+
+		customer = make_customer("Delivered Then Locked")
+		dn = make_delivery_note(customer, submit=True)
+		make_invoice(customer, due_in_days=-91, amount=700)
+		run(today(), customers=[customer])
+		lock = live_lock(customer)
+		apply_workflow(lock, "Approve")
+		si = make_sales_invoice(dn.name)
+		si.insert(ignore_permissions=True)
+		si.submit()
+		self.assertEqual(si.docstatus, 1)
+		# but an invoice that itself ships goods (Update Stock) is a shipment
+		upd = make_invoice(customer, due_in_days=10, amount=50, submit=False, update_stock=1)
+		upd.items[0].item_code = "_CM Collection Test Stock Item"
+		upd.items[0].warehouse = frappe.get_all("Warehouse", filters={"company": upd.company, "is_group": 0}, pluck="name", order_by="name", limit=1)[0]
+		upd.save()
+		self.assertRaises(StockReleaseLocked, upd.submit)
+
+	def test_sales_orders_held_only_when_the_setting_says_so(self):
+		customer, _si, _lock = self.locked_customer()
+		make_sales_order(customer, submit=True)
+		set_settings(hold_sales_orders=1)
+		try:
+			self.assertRaises(StockReleaseLocked, make_sales_order(customer).submit)
+		finally:
+			set_settings(hold_sales_orders=0)
+
+	def test_payment_proposes_release_and_the_owner_releases(self):
+		customer, si, lock = self.locked_customer()
+		pay(si.name)
+		self.assertEqual(live_lock(customer).status, "Active")  # nothing changes before the owner decides
+		run(today(), customers=[customer])
+		lock.reload()
+		self.assertEqual(lock.status, "Release Proposed")
+		self.assertRaises(StockReleaseLocked, make_delivery_note(customer).submit)  # still held until released
+		frappe.set_user(ROLE_USERS[roles.SUPERVISOR])
+		self.assertRaises(REFUSED, apply_workflow, lock, "Release")
+		frappe.set_user(ROLE_USERS[roles.OWNER])
+		apply_workflow(lock, "Release")
+		frappe.set_user("Administrator")
+		lock.reload()
+		self.assertEqual((lock.status, lock.released_by), ("Released", ROLE_USERS[roles.OWNER]))
+		self.assertEqual(make_delivery_note(customer, submit=True).docstatus, 1)
+		history = frappe.get_all("Comment", filters={"reference_doctype": LOCK, "reference_name": lock.name,
+			"comment_type": "Info", "content": ["like", "%→%"]}, pluck="content", order_by="creation asc")
+		self.assertEqual([h.split(" by ")[0] for h in history],
+			["Proposed → Approved", "Approved → Active", "Active → Release Proposed", "Release Proposed → Released"])
+
+	def test_automatic_release_when_the_setting_says_so(self):
+		customer, si, lock = self.locked_customer()
+		set_settings(auto_release=1)
+		try:
+			pay(si.name)
+			run(today(), customers=[customer])
+			lock.reload()
+			self.assertEqual(lock.status, "Released")
+			self.assertIn("Paid down", lock.release_reason)
+		finally:
+			set_settings(auto_release=0)
+
+	def test_collection_staff_can_propose_a_lock_by_hand(self):
+		customer = make_customer("By Hand")
+		make_invoice(customer, due_in_days=-40, amount=300)
+		frappe.set_user(ROLE_USERS[roles.SUPERVISOR])
+		lock = frappe.get_doc({"doctype": LOCK, "customer": customer, "company": open_case(customer).company,
+			"reason": "Refuses every call; manager agrees"}).insert()
+		self.assertEqual((lock.status, lock.proposed_by, lock.overdue_amount), ("Proposed", ROLE_USERS[roles.SUPERVISOR], 300))
+		dup = frappe.get_doc({"doctype": LOCK, "customer": customer, "company": lock.company, "reason": "again"})
+		self.assertRaises(frappe.DuplicateEntryError, dup.insert)
+
+	def test_blocked_shipments_report_lists_what_the_warehouse_cannot_ship(self):
+		from collections_module.collections_module.report.blocked_shipments.blocked_shipments import execute
+
+		customer, _si, lock = self.locked_customer()
+		dn = make_delivery_note(customer)
+		so = make_sales_order(customer)
+		_columns, rows = execute({"customer": customer})
+		listed = {(r["doctype"], r["document"], r["lock"]) for r in rows}
+		self.assertIn(("Delivery Note", dn.name, lock.name), listed)
+		self.assertIn(("Sales Order", so.name, lock.name), listed)
+		self.assertTrue(all(r["reason"] == lock.reason for r in rows))

@@ -1,0 +1,104 @@
+"""Stock-release locks enforced on ERPNext documents, server-side (R-B7).
+
+`before_submit` of Delivery Note, Pick List, Sales Invoice (only with Update Stock) and, if the
+settings say so, Sales Order: a customer with a blocking lock is refused, naming the lock, the overdue
+amount and who can release it. The same hook runs for the desk, the REST API, `frappe.client.submit`
+and `bench console`. A one-shipment pass on the lock lets exactly one Delivery Note through.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import fmt_money, now_datetime
+
+from collections_module.policy import roles
+from collections_module.policy import stock_lock as sl
+
+LOCK = "Stock Release Lock"
+
+
+class StockReleaseLocked(frappe.ValidationError):
+	pass
+
+
+def settings():
+	return frappe.get_cached_doc("Collection Settings")
+
+
+def customers_of(doc) -> list[str]:
+	if doc.get("customer"):
+		return [doc.customer]
+	if doc.doctype == "Pick List":
+		orders = {row.sales_order for row in doc.get("locations") or [] if row.get("sales_order")}
+		if orders:
+			return sorted(set(frappe.get_all("Sales Order", filters={"name": ["in", list(orders)]}, pluck="customer")))
+	return []
+
+
+def blocking_lock(customer: str, company: str):
+	"""The customer's lock that blocks shipments with this company, if any (one indexed query)."""
+	return frappe.db.get_value(
+		LOCK,
+		{"customer": customer, "company": company, "status": ["in", sl.BLOCKING_STATES]},
+		["name", "status", "customer_name", "overdue_amount", "oldest_days_overdue", "reason"],
+		as_dict=True,
+	)
+
+
+def guard_shipment(doc, method=None):
+	conf = settings()
+	if not sl.is_held(doc.doctype, doc.get("update_stock"), conf.hold_sales_orders):
+		return
+	for customer in customers_of(doc):
+		lock = blocking_lock(customer, doc.company)
+		if not lock:
+			continue
+		is_dn = doc.doctype == "Delivery Note"
+		unused = _unused_pass(lock.name) if is_dn else None
+		verdict = sl.shipment_verdict(lock.status, True, 1 if unused else 0, is_dn)
+		if verdict.use_pass:
+			frappe.db.set_value("Stock Release Pass", unused, {"delivery_note": doc.name, "used_on": now_datetime()})
+			frappe.get_doc(LOCK, lock.name).add_comment(
+				"Info", _("One-shipment pass used by Delivery Note {0}.").format(doc.name)
+			)
+			frappe.msgprint(_("Shipped through {0} with a one-shipment pass.").format(lock.name), alert=True)
+		elif not verdict.allowed:
+			frappe.throw(refusal_message(lock, doc.company), StockReleaseLocked, title=_("Shipment locked"))
+
+
+def refusal_message(lock, company: str) -> str:
+	currency = frappe.get_cached_value("Company", company, "default_currency")
+	return _(
+		"Shipping to {0} is locked by Stock Release Lock {1}: {2} overdue, oldest invoice {3} days. "
+		"Only the {4} role can release the lock or grant a one-shipment pass."
+	).format(
+		lock.customer_name or "",
+		lock.name,
+		fmt_money(lock.overdue_amount, currency=currency),
+		lock.oldest_days_overdue,
+		_(roles.OWNER),
+	)
+
+
+def _unused_pass(lock: str) -> str | None:
+	return frappe.db.get_value(
+		"Stock Release Pass",
+		{"parent": lock, "parenttype": LOCK, "delivery_note": ["is", "not set"]},
+		"name",
+		order_by="idx asc",
+	)
+
+
+@frappe.whitelist()
+def lock_banner(customer: str, company: str | None = None) -> list[dict]:
+	"""Blocking locks of a customer, for the red banner on Delivery Note, Pick List, Sales Order and
+	Customer forms. Only what a warehouse user needs: the lock, amount, days and reason."""
+	if not customer or not frappe.has_permission(LOCK, "read"):
+		return []
+	filters = {"customer": customer, "status": ["in", sl.BLOCKING_STATES]}
+	if company:
+		filters["company"] = company
+	return frappe.get_all(
+		LOCK,
+		filters=filters,
+		fields=["name", "company", "status", "overdue_amount", "oldest_days_overdue", "reason"],
+	)
