@@ -35,9 +35,15 @@ def test_local_date_west_of_utc_and_naive_is_utc():
 
 def test_local_date_across_dst_change():
 	# US clocks go forward on 2026-03-08 at 02:00 local: 06:30 UTC is 01:30 EST before, 23:30 UTC after.
-	assert local_date(datetime(2026, 3, 8, 6, 30, tzinfo=timezone.utc), "America/New_York") == date(2026, 3, 8)
-	assert local_date(datetime(2026, 3, 9, 3, 30, tzinfo=timezone.utc), "America/New_York") == date(2026, 3, 8)
-	assert local_date(datetime(2026, 3, 9, 4, 30, tzinfo=timezone.utc), "America/New_York") == date(2026, 3, 9)
+	assert local_date(datetime(2026, 3, 8, 6, 30, tzinfo=timezone.utc), "America/New_York") == date(
+		2026, 3, 8
+	)
+	assert local_date(datetime(2026, 3, 9, 3, 30, tzinfo=timezone.utc), "America/New_York") == date(
+		2026, 3, 8
+	)
+	assert local_date(datetime(2026, 3, 9, 4, 30, tzinfo=timezone.utc), "America/New_York") == date(
+		2026, 3, 9
+	)
 
 
 def test_aging_the_same_invoice_in_two_zones_at_one_instant():
@@ -49,7 +55,19 @@ def test_aging_the_same_invoice_in_two_zones_at_one_instant():
 
 @pytest.mark.parametrize(
 	"days, bucket",
-	[(-3, ""), (0, ""), (1, "1-30"), (30, "1-30"), (31, "31-60"), (60, "31-60"), (61, "61-90"), (90, "61-90"), (91, "91-120"), (120, "91-120"), (121, "Over 120")],
+	[
+		(-3, ""),
+		(0, ""),
+		(1, "1-30"),
+		(30, "1-30"),
+		(31, "31-60"),
+		(60, "31-60"),
+		(61, "61-90"),
+		(90, "61-90"),
+		(91, "91-120"),
+		(120, "91-120"),
+		(121, "Over 120"),
+	],
 )
 def test_aging_bucket_edges(days, bucket):
 	from collections_module.policy.dates import aging_bucket

@@ -53,7 +53,9 @@ def test_default_ladder_boundaries(days, stage):
 	assert (found.name if found else None) == stage
 
 
-@pytest.mark.parametrize("days, cadence", [(1, 2), (7, 2), (8, 2), (14, 2), (15, 1), (28, 1), (29, 1), (90, 1)])
+@pytest.mark.parametrize(
+	"days, cadence", [(1, 2), (7, 2), (8, 2), (14, 2), (15, 1), (28, 1), (29, 1), (90, 1)]
+)
 def test_default_cadence(days, cadence):
 	assert stage_for(STAGES, days).cadence_days == cadence
 
@@ -133,7 +135,9 @@ def test_entering_a_stage_calls_for_a_follow_up_that_day():
 def test_cadence_counts_from_the_latest_contact_or_follow_up():
 	s = stage_for(STAGES, 1)  # every 2 days
 	assert next_follow_up(s, D0, last_follow_up_on=D0) == D0 + timedelta(days=2)
-	assert next_follow_up(s, D0, last_contact_on=D0 + timedelta(days=1), last_follow_up_on=D0) == D0 + timedelta(days=3)
+	assert next_follow_up(
+		s, D0, last_contact_on=D0 + timedelta(days=1), last_follow_up_on=D0
+	) == D0 + timedelta(days=3)
 	daily = stage_for(STAGES, 15)
 	assert next_follow_up(daily, D0, last_contact_on=D0 + timedelta(days=4)) == D0 + timedelta(days=5)
 
@@ -228,7 +232,13 @@ def test_decide_every_two_days_then_daily():
 
 
 def test_decide_contact_logged_pushes_the_next_follow_up():
-	d = decide(CaseState("Open", "Overdue Week 1", D0, D0 + timedelta(days=1), D0), STAGES, 3, 10.0, D0 + timedelta(days=2))
+	d = decide(
+		CaseState("Open", "Overdue Week 1", D0, D0 + timedelta(days=1), D0),
+		STAGES,
+		3,
+		10.0,
+		D0 + timedelta(days=2),
+	)
 	assert not d.follow_up_due and d.next_action_date == D0 + timedelta(days=3)
 
 
@@ -270,7 +280,9 @@ def test_only_a_climb_notifies_and_only_the_levels_it_passes(days_seq):
 	for i, days in enumerate(days_seq):
 		d = decide(state, STAGES, days, 1.0, D0 + timedelta(days=i))
 		cur_from = d.stage.from_day
-		passed = [s.escalate_to_role for s in STAGES if prev_from < s.from_day <= cur_from and s.escalate_to_role]
+		passed = [
+			s.escalate_to_role for s in STAGES if prev_from < s.from_day <= cur_from and s.escalate_to_role
+		]
 		expected = list(dict.fromkeys(passed)) if d.stage_changed else []
 		assert d.notify_roles == expected
 		if cur_from <= prev_from:

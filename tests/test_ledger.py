@@ -56,7 +56,10 @@ def test_allocation_conserves_the_outstanding(amounts_cents, share):
 	outstanding = round(total * share, 2)
 	result = allocate_outstanding(terms, outstanding)
 	assert round(sum(o for _, o in result), 2) == outstanding
-	assert all(0 <= o <= t.amount + 0.001 for (_, o), t in zip(result, sorted(terms, key=lambda t: t.due_date), strict=True))
+	assert all(
+		0 <= o <= t.amount + 0.001
+		for (_, o), t in zip(result, sorted(terms, key=lambda t: t.due_date), strict=True)
+	)
 	# once a term has something outstanding, every later term is untouched
 	seen_open = False
 	for (_, o), t in zip(result, sorted(terms, key=lambda t: t.due_date), strict=True):

@@ -27,7 +27,15 @@ def test_which_documents_a_lock_holds(doctype, update_stock, hold_so, held):
 
 @pytest.mark.parametrize(
 	"state, blocks",
-	[(None, False), (sl.PROPOSED, False), (sl.APPROVED, False), (sl.ACTIVE, True), (sl.RELEASE_PROPOSED, True), (sl.RELEASED, False), (sl.REJECTED, False)],
+	[
+		(None, False),
+		(sl.PROPOSED, False),
+		(sl.APPROVED, False),
+		(sl.ACTIVE, True),
+		(sl.RELEASE_PROPOSED, True),
+		(sl.RELEASED, False),
+		(sl.REJECTED, False),
+	],
 )
 def test_nothing_blocks_before_the_owner_approves_and_until_released(state, blocks):
 	assert sl.shipment_verdict(state, held=True, unused_passes=0, pass_applies=True).allowed is not blocks
@@ -51,7 +59,10 @@ def test_lock_proposed_from_the_lock_stage_on_once():
 	assert not sl.propose_lock(no_lock_row, stage_for(no_lock_row, 200), None)
 
 
-@pytest.mark.parametrize("overdue, threshold, proposed", [(0.0, 0.0, True), (0.01, 0.0, False), (500.0, 500.0, True), (500.01, 500.0, False)])
+@pytest.mark.parametrize(
+	"overdue, threshold, proposed",
+	[(0.0, 0.0, True), (0.01, 0.0, False), (500.0, 500.0, True), (500.01, 500.0, False)],
+)
 def test_release_proposed_at_or_below_threshold(overdue, threshold, proposed):
 	assert sl.propose_release(sl.ACTIVE, overdue, threshold) is proposed
 	assert not sl.propose_release(sl.PROPOSED, 0.0, 0.0)

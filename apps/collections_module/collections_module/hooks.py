@@ -15,21 +15,62 @@ before_uninstall = "collections_module.install.before_uninstall"
 before_tests = "collections_module.tests.setup.before_tests"
 
 fixtures = [
-	{"dt": "Role", "filters": [["name", "in", [
-		"Collector",
-		"Collection Supervisor",
-		"Collection Manager",
-		"Collection General Manager",
-		"Business Owner",
-	]]]},
+	{
+		"dt": "Role",
+		"filters": [
+			[
+				"name",
+				"in",
+				[
+					"Collector",
+					"Collection Supervisor",
+					"Collection Manager",
+					"Collection General Manager",
+					"Business Owner",
+				],
+			]
+		],
+	},
 	{"dt": "Email Template", "filters": [["name", "in", ["Collections Pre-due Reminder"]]]},
-	{"dt": "Workflow State", "filters": [["name", "in", [
-		"Proposed", "Approved", "Active", "Release Proposed", "Released", "Rejected", "Removal Proposed", "Removed",
-	]]]},
-	{"dt": "Workflow Action Master", "filters": [["name", "in", [
-		"Approve", "Reject", "Activate", "Propose Release", "Release", "Keep Locked", "Propose Removal",
-		"Approve Removal", "Keep Listed",
-	]]]},
+	{
+		"dt": "Workflow State",
+		"filters": [
+			[
+				"name",
+				"in",
+				[
+					"Proposed",
+					"Approved",
+					"Active",
+					"Release Proposed",
+					"Released",
+					"Rejected",
+					"Removal Proposed",
+					"Removed",
+				],
+			]
+		],
+	},
+	{
+		"dt": "Workflow Action Master",
+		"filters": [
+			[
+				"name",
+				"in",
+				[
+					"Approve",
+					"Reject",
+					"Activate",
+					"Propose Release",
+					"Release",
+					"Keep Locked",
+					"Propose Removal",
+					"Approve Removal",
+					"Keep Listed",
+				],
+			]
+		],
+	},
 	# Approvals reserved to the owner (老板): stock-release locks (R-B7) and the blacklist (R-G4).
 	{"dt": "Workflow", "filters": [["name", "in", ["Stock Release Lock", "Blacklist Entry"]]]},
 ]
@@ -60,7 +101,9 @@ doc_events = {
 		"on_cancel": "collections_module.integrations.erpnext.ledger_events.on_ledger_change",
 	},
 	# Stock-release lock (R-B7): documents that ship goods are refused for a locked customer.
-	"Delivery Note": {"before_submit": "collections_module.integrations.erpnext.shipment_guard.guard_shipment"},
+	"Delivery Note": {
+		"before_submit": "collections_module.integrations.erpnext.shipment_guard.guard_shipment"
+	},
 	"Pick List": {"before_submit": "collections_module.integrations.erpnext.shipment_guard.guard_shipment"},
 	"Sales Order": {
 		"before_submit": "collections_module.integrations.erpnext.shipment_guard.guard_shipment",

@@ -106,7 +106,9 @@ class RunReport:
 			for role, users in p.notify.items():
 				out.append(f"       notify {role}: {', '.join(users) or '(nobody holds the role)'}")
 			if d.follow_up_due:
-				out.append(f"       follow-up ToDo for {', '.join(p.owners) or '(nobody)'}; next {d.next_action_date}")
+				out.append(
+					f"       follow-up ToDo for {', '.join(p.owners) or '(nobody)'}; next {d.next_action_date}"
+				)
 		for r in self.reminders:
 			out.append(
 				f"REMIND {r.invoice} {r.customer}: {r.outstanding:,.2f} due {r.due_date}"
@@ -152,10 +154,14 @@ def run(
 	reopenable = _reopenable_cases(
 		{line.invoice for key, lines in overdue.items() if key not in open_cases for line in lines}
 	)
-	stored_lines = _stored_lines([c.name for c in open_cases.values()] + [c.name for c in reopenable.values()])
+	stored_lines = _stored_lines(
+		[c.name for c in open_cases.values()] + [c.name for c in reopenable.values()]
+	)
 	settings = frappe.get_single("Collection Settings")
 	ladders = load_ladders()
-	policy_of = _policy_resolver({key[0] for key in keys} | {i["customer"] for i in invoices.values()}, settings)
+	policy_of = _policy_resolver(
+		{key[0] for key in keys} | {i["customer"] for i in invoices.values()}, settings
+	)
 	holders = _role_holders()
 
 	for key in keys:
@@ -169,7 +175,9 @@ def run(
 		if case is None:
 			case = next((reopenable[line.invoice] for line in lines if line.invoice in reopenable), None)
 			reopen = case is not None
-		plan = _plan_case(key, case, reopen, lines, stored_lines, policy_of, ladders, holders, on_date, report)
+		plan = _plan_case(
+			key, case, reopen, lines, stored_lines, policy_of, ladders, holders, on_date, report
+		)
 		if plan:
 			if not follow_ups and plan.decision.follow_up_due:
 				plan.decision.follow_up_due = False
@@ -182,7 +190,9 @@ def run(
 
 	if reminders:
 		report.reminders = _plan_reminders(invoices, policy_of, ladders, on_date)
-		if report.reminders and not frappe.db.exists("Email Account", {"enable_outgoing": 1, "default_outgoing": 1}):
+		if report.reminders and not frappe.db.exists(
+			"Email Account", {"enable_outgoing": 1, "default_outgoing": 1}
+		):
 			report.warnings.append("No default outgoing Email Account: pre-due reminders are not sent.")
 			report.reminders = []
 
@@ -241,7 +251,13 @@ def _plan_reminders(invoices, policy_of, ladders, on_date) -> list[ReminderPlan]
 		if emails is None:
 			emails = receivables.customer_email(sorted({i["customer"] for i in invoices.values()}))
 		plans.append(
-			ReminderPlan(inv["name"], inv["customer"], due_date, outstanding, inv["contact_email"] or emails.get(inv["customer"]))
+			ReminderPlan(
+				inv["name"],
+				inv["customer"],
+				due_date,
+				outstanding,
+				inv["contact_email"] or emails.get(inv["customer"]),
+			)
 		)
 	return plans
 
@@ -253,7 +269,9 @@ def _open_cases(customers) -> dict[tuple[str, str], frappe._dict]:
 	filters = {"status": ["!=", "Closed"]}
 	if customers is not None:
 		filters["customer"] = ["in", list(customers) or [""]]
-	rows = frappe.get_all(CASE, filters=filters, fields=CASE_FIELDS, order_by="creation asc", limit_page_length=0)
+	rows = frappe.get_all(
+		CASE, filters=filters, fields=CASE_FIELDS, order_by="creation asc", limit_page_length=0
+	)
 	return {(r.customer, r.company): r for r in rows}
 
 
@@ -301,7 +319,9 @@ def _policy_resolver(customers: set[str], settings):
 	groups = {
 		g.name: g
 		for g in frappe.get_all(
-			"Customer Group", fields=["name", "parent_customer_group", "collection_policy"], limit_page_length=0
+			"Customer Group",
+			fields=["name", "parent_customer_group", "collection_policy"],
+			limit_page_length=0,
 		)
 	}
 	by_customer = {r.name: r for r in rows}
@@ -373,10 +393,25 @@ def _apply_case(plan: CasePlan, on_date: date):
 		doc = frappe.get_doc(CASE, plan.case.name)
 		doc.append(
 			"stage_history",
-			{"changed_on": on_date, "from_stage": doc.current_stage, "to_stage": "", "reason": _("Nothing overdue any more: case closed.")},
+			{
+				"changed_on": on_date,
+				"from_stage": doc.current_stage,
+				"to_stage": "",
+				"reason": _("Nothing overdue any more: case closed."),
+			},
 		)
-		doc.update({"status": "Closed", "closed_on": on_date, "total_outstanding": 0, "oldest_days_overdue": 0,
-			"overdue_bucket": "", "current_stage": "", "next_action_date": None, "as_of_date": on_date})
+		doc.update(
+			{
+				"status": "Closed",
+				"closed_on": on_date,
+				"total_outstanding": 0,
+				"oldest_days_overdue": 0,
+				"overdue_bucket": "",
+				"current_stage": "",
+				"next_action_date": None,
+				"as_of_date": on_date,
+			}
+		)
 		for line in doc.invoices:
 			line.outstanding = 0
 		doc.save(ignore_permissions=True)
@@ -389,14 +424,28 @@ def _apply_case(plan: CasePlan, on_date: date):
 	if plan.reopen:
 		doc.append(
 			"stage_history",
-			{"changed_on": on_date, "from_stage": "", "to_stage": "", "days_overdue": plan.oldest_days,
-			"outstanding": plan.total, "reason": _("Overdue again (a payment or credit was cancelled): case reopened.")},
+			{
+				"changed_on": on_date,
+				"from_stage": "",
+				"to_stage": "",
+				"days_overdue": plan.oldest_days,
+				"outstanding": plan.total,
+				"reason": _("Overdue again (a payment or credit was cancelled): case reopened."),
+			},
 		)
 		doc.update({"status": "Open", "closed_on": None, "current_stage": None})
 	if plan.lines_changed:
 		doc.set(
 			"invoices",
-			[{"sales_invoice": x.invoice, "due_date": x.due_date, "outstanding": x.outstanding, "days_overdue": x.days_overdue} for x in plan.lines],
+			[
+				{
+					"sales_invoice": x.invoice,
+					"due_date": x.due_date,
+					"outstanding": x.outstanding,
+					"days_overdue": x.days_overdue,
+				}
+				for x in plan.lines
+			],
 		)
 	oldest_due = min(x.due_date for x in plan.lines)
 	doc.update(
@@ -456,13 +505,22 @@ def _assign_follow_up(doc, d: lad.Decision, plan: CasePlan, on_date: date):
 	)
 	for user in plan.owners:
 		open_todo = frappe.db.get_value(
-			"ToDo", {"reference_type": CASE, "reference_name": doc.name, "allocated_to": user, "status": "Open"}
+			"ToDo",
+			{"reference_type": CASE, "reference_name": doc.name, "allocated_to": user, "status": "Open"},
 		)
 		if open_todo:  # the last follow-up is still open: it is due again, now
 			frappe.db.set_value("ToDo", open_todo, {"date": on_date, "description": description})
 		else:
-			assign({"assign_to": [user], "doctype": CASE, "name": doc.name, "description": description, "date": on_date},
-				ignore_permissions=True)
+			assign(
+				{
+					"assign_to": [user],
+					"doctype": CASE,
+					"name": doc.name,
+					"description": description,
+					"date": on_date,
+				},
+				ignore_permissions=True,
+			)
 
 
 def _notify(doc, d: lad.Decision, plan: CasePlan):
@@ -470,12 +528,22 @@ def _notify(doc, d: lad.Decision, plan: CasePlan):
 	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
 
 	subject = _("Collection case {0} ({1}) reached the {2} stage: {3} days overdue, {4} overdue.").format(
-		doc.name, doc.customer_name or doc.customer, d.stage.name, plan.oldest_days, _money(plan.total, doc.company)
+		doc.name,
+		doc.customer_name or doc.customer,
+		d.stage.name,
+		plan.oldest_days,
+		_money(plan.total, doc.company),
 	)
 	users = sorted({u for role_users in plan.notify.values() for u in role_users})
 	if users:
 		make_notification_logs(
-			{"type": "Alert", "document_type": CASE, "document_name": doc.name, "subject": subject, "email_content": d.reason},
+			{
+				"type": "Alert",
+				"document_type": CASE,
+				"document_name": doc.name,
+				"subject": subject,
+				"email_content": d.reason,
+			},
 			users,
 		)
 
@@ -532,4 +600,6 @@ def _send_reminder(r: ReminderPlan):
 			raise
 		frappe.log_error(title=f"Collections reminder for {r.invoice}")
 		return
-	frappe.db.set_value("Sales Invoice", r.invoice, "collection_reminded_due_date", r.due_date, update_modified=False)
+	frappe.db.set_value(
+		"Sales Invoice", r.invoice, "collection_reminded_due_date", r.due_date, update_modified=False
+	)

@@ -25,7 +25,9 @@ class LockPlan:
 	days: int = 0
 
 	def line(self) -> str:
-		return f"LOCK   {self.action} {self.lock or ''} {self.customer} / {self.company}: {self.overdue:,.2f} overdue, {self.days} days".replace("  ", " ")
+		return f"LOCK   {self.action} {self.lock or ''} {self.customer} / {self.company}: {self.overdue:,.2f} overdue, {self.days} days".replace(
+			"  ", " "
+		)
 
 
 def plan_locks(case_plans, ladders, on_date: date, customers=None) -> list[LockPlan]:
@@ -34,7 +36,9 @@ def plan_locks(case_plans, ladders, on_date: date, customers=None) -> list[LockP
 		filters["customer"] = ["in", list(customers) or [""]]
 	live = {
 		(r.customer, r.company): r
-		for r in frappe.get_all(LOCK, filters=filters, fields=["name", "customer", "company", "status", "effective_from"])
+		for r in frappe.get_all(
+			LOCK, filters=filters, fields=["name", "customer", "company", "status", "effective_from"]
+		)
 	}
 	conf = frappe.get_cached_doc("Collection Settings")
 	threshold = flt(conf.release_threshold)
@@ -51,9 +55,20 @@ def plan_locks(case_plans, ladders, on_date: date, customers=None) -> list[LockP
 		if stage and sl.propose_lock(ladders.get(p.policy) or [], stage, lock.name if lock else None):
 			plans.append(LockPlan("propose", *key, None, case, overdue, days))
 		elif lock and sl.propose_release(lock.status, overdue, threshold):
-			plans.append(LockPlan("release" if conf.auto_release else "propose release", *key, lock.name, case, overdue, days))
+			plans.append(
+				LockPlan(
+					"release" if conf.auto_release else "propose release",
+					*key,
+					lock.name,
+					case,
+					overdue,
+					days,
+				)
+			)
 	for key, lock in live.items():
-		if sl.activate_on(lock.status, getdate(lock.effective_from) if lock.effective_from else None, on_date):
+		if sl.activate_on(
+			lock.status, getdate(lock.effective_from) if lock.effective_from else None, on_date
+		):
 			plans.append(LockPlan("activate", *key, lock.name))
 		elif key not in seen and sl.propose_release(lock.status, 0.0, threshold):
 			# nothing overdue and no case touched this run: paid in full earlier
@@ -78,7 +93,9 @@ def apply_locks(plans: list[LockPlan], on_date: date):
 					"overdue_amount": p.overdue,
 					"oldest_days_overdue": p.days,
 					"effective_from": on_date,
-					"reason": _("{0} days overdue, {1:,.2f} overdue: the policy's lock stage was reached (R-B7).").format(p.days, p.overdue),
+					"reason": _(
+						"{0} days overdue, {1:,.2f} overdue: the policy's lock stage was reached (R-B7)."
+					).format(p.days, p.overdue),
 				}
 			).insert(ignore_permissions=True)
 		elif p.action == "activate":

@@ -44,7 +44,9 @@ def main(customers: int = 200, invoices: int = 4, build: bool = True):
 	if build:
 		secs = build_ledger(int(customers), int(invoices))
 		n = int(customers) * int(invoices)
-		print(f"built {customers} customers / {n} submitted invoices in {secs:.1f}s ({secs / n * 1000:.0f} ms per invoice incl. the case event)")
+		print(
+			f"built {customers} customers / {n} submitted invoices in {secs:.1f}s ({secs / n * 1000:.0f} ms per invoice incl. the case event)"
+		)
 	open_invoices = frappe.db.count("Sales Invoice", {"docstatus": 1, "outstanding_amount": [">", 0]})
 	open_cases = frappe.db.count("Collection Case", {"status": ["!=", "Closed"]})
 	print(f"ledger: {open_invoices} open invoices, {open_cases} open cases")

@@ -21,7 +21,13 @@ def local_date(moment: datetime, tz_name: str) -> date:
 
 
 # Days-overdue buckets for list filters and reports (the ladder's month marks, R-B6/R-B7).
-AGING_BUCKETS = ((1, 30, "1-30"), (31, 60, "31-60"), (61, 90, "61-90"), (91, 120, "91-120"), (121, None, "Over 120"))
+AGING_BUCKETS = (
+	(1, 30, "1-30"),
+	(31, 60, "31-60"),
+	(61, 90, "61-90"),
+	(91, 120, "91-120"),
+	(121, None, "Over 120"),
+)
 
 
 def aging_bucket(days: int) -> str:

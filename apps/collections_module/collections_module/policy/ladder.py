@@ -5,6 +5,7 @@ due). Every number of the source is a default here; the administrator edits the 
 Policy in the desk and these functions read them.
 """
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -59,10 +60,31 @@ DEFAULT_LADDER = (
 	# R-B4: two weeks of daily follow-up without progress -> the supervisor follows up.
 	_row(5, "Supervisor", 29, 30, ESCALATE, EMAIL_PHONE, 1, roles.SUPERVISOR, roles.SUPERVISOR),
 	# R-B6: over one month -> manager level; over two months -> general-manager level.
-	_row(6, "Manager", 31, 60, ESCALATE, EMAIL_PHONE + ("Visit",), 1, roles.SUPERVISOR, roles.MANAGER),
-	_row(7, "General Manager", 61, 90, ESCALATE, EMAIL_PHONE + ("Visit",), 1, roles.MANAGER, roles.GENERAL_MANAGER),
+	_row(6, "Manager", 31, 60, ESCALATE, (*EMAIL_PHONE, "Visit"), 1, roles.SUPERVISOR, roles.MANAGER),
+	_row(
+		7,
+		"General Manager",
+		61,
+		90,
+		ESCALATE,
+		(*EMAIL_PHONE, "Visit"),
+		1,
+		roles.MANAGER,
+		roles.GENERAL_MANAGER,
+	),
 	# R-B7: over three months -> stock release locked, only with the owner's approval.
-	_row(8, "Stock Release Lock", 91, 120, STOCK_LOCK, EMAIL_PHONE + ("Visit",), 1, roles.MANAGER, roles.OWNER, True),
+	_row(
+		8,
+		"Stock Release Lock",
+		91,
+		120,
+		STOCK_LOCK,
+		(*EMAIL_PHONE, "Visit"),
+		1,
+		roles.MANAGER,
+		roles.OWNER,
+		True,
+	),
 	# R-B8: still unpaid -> collection, reconciliation and lawyer's letters, owner's approval.
 	_row(9, "Formal Letters", 121, None, LETTER, ("Letter",), 7, roles.MANAGER, roles.OWNER, True),
 )
@@ -84,7 +106,7 @@ def validate_stages(stages: list[Stage]) -> list[str]:
 	for name in sorted({n for n in names if names.count(n) > 1}):
 		errors.append(f"Stage name '{name}' is used more than once.")
 	ordered = sorted(stages, key=lambda s: s.from_day)
-	for a, b in zip(ordered, ordered[1:], strict=False):
+	for a, b in itertools.pairwise(ordered):
 		if a.to_day is None or a.to_day >= b.from_day:
 			errors.append(
 				f"Rows {a.row} ({a.name}, days {a.range_label()}) and {b.row} ({b.name}, days "
@@ -142,9 +164,7 @@ def stages_entered(stages: list[Stage], previous: Stage | None, current: Stage) 
 	return [
 		s
 		for s in sorted(stages, key=lambda s: s.from_day)
-		if s.action != REMINDER
-		and s.from_day <= current.from_day
-		and (low is None or s.from_day > low)
+		if s.action != REMINDER and s.from_day <= current.from_day and (low is None or s.from_day > low)
 	]
 
 
@@ -246,7 +266,9 @@ def decide(
 	return decision
 
 
-def resolve_policy(customer_policy: str | None, group_policies: list[str | None], default: str | None) -> str | None:
+def resolve_policy(
+	customer_policy: str | None, group_policies: list[str | None], default: str | None
+) -> str | None:
 	"""The policy a customer follows: its own, else the nearest customer group's (the group first,
 	then its parents upward), else the default from Collection Settings."""
 	if customer_policy:

@@ -89,8 +89,4 @@ def reminder_terms(terms: list[TermDue], on_date: date, from_day: int, to_day: i
 	The default window is day -7..0: a term is reminded once, on the first run inside the window, so a
 	missed daily run or an invoice raised five days before its due date still gets its reminder.
 	"""
-	return [
-		t
-		for t in terms
-		if t.outstanding > 0 and from_day <= days_overdue(t.due_date, on_date) <= to_day
-	]
+	return [t for t in terms if t.outstanding > 0 and from_day <= days_overdue(t.due_date, on_date) <= to_day]

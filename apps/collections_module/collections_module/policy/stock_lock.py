@@ -40,7 +40,9 @@ class ShipmentVerdict:
 	use_pass: bool = False
 
 
-def shipment_verdict(lock_state: str | None, held: bool, unused_passes: int, pass_applies: bool) -> ShipmentVerdict:
+def shipment_verdict(
+	lock_state: str | None, held: bool, unused_passes: int, pass_applies: bool
+) -> ShipmentVerdict:
 	"""May this document go through? ``pass_applies``: the pass is for Delivery Notes only."""
 	if not held or lock_state not in BLOCKING_STATES:
 		return ShipmentVerdict(True)
@@ -55,7 +57,9 @@ def propose_lock(stages, current, live_lock: str | None) -> bool:
 	from collections_module.policy.ladder import STOCK_LOCK
 
 	lock_from = min((s.from_day for s in stages if s.action == STOCK_LOCK), default=None)
-	return current is not None and lock_from is not None and current.from_day >= lock_from and live_lock is None
+	return (
+		current is not None and lock_from is not None and current.from_day >= lock_from and live_lock is None
+	)
 
 
 def propose_release(lock_state: str, overdue: float, threshold: float) -> bool:
@@ -86,4 +90,6 @@ def blacklist_in_force(state: str, start: date | None, expiry: date | None, on_d
 
 
 def blacklist_refuses(doctype: str, refuse_quotations: bool, refuse_sales_orders: bool) -> bool:
-	return (doctype == "Quotation" and refuse_quotations) or (doctype == "Sales Order" and refuse_sales_orders)
+	return (doctype == "Quotation" and refuse_quotations) or (
+		doctype == "Sales Order" and refuse_sales_orders
+	)

@@ -38,7 +38,10 @@ class TestLadderRun(FrappeTestCase):
 		self.assertEqual(case.total_outstanding, 1200)
 		self.assertEqual([(r.sales_invoice, r.days_overdue) for r in case.invoices], [(si.name, 35)])
 		why = case.stage_history[-1]
-		self.assertEqual((why.to_stage, why.policy, why.policy_row, why.days_overdue), ("Manager", "Standard Ladder", 6, 35))
+		self.assertEqual(
+			(why.to_stage, why.policy, why.policy_row, why.days_overdue),
+			("Manager", "Standard Ladder", 6, 35),
+		)
 		self.assertIn("35 days overdue", why.reason)
 		self.assertIn("covers days 31..60", why.reason)
 		# entering at 35 days passes the supervisor's and the manager's levels: both told, once
@@ -73,12 +76,20 @@ class TestLadderRun(FrappeTestCase):
 		self.assertIn(ROLE_USERS[roles.GENERAL_MANAGER], {n.for_user for n in notifications(case.name)})
 		self.assertIn(ROLE_USERS[roles.MANAGER], [t.allocated_to for t in todos(case.name)])
 
-		before = (len(todos(case.name)), len(notifications(case.name)), len(case.stage_history),
-			frappe.db.count("ToDo", {"reference_name": case.name, "status": "Open"}))
+		before = (
+			len(todos(case.name)),
+			len(notifications(case.name)),
+			len(case.stage_history),
+			frappe.db.count("ToDo", {"reference_name": case.name, "status": "Open"}),
+		)
 		report = run(gm_day, customers=[customer])
 		case.reload()
-		after = (len(todos(case.name)), len(notifications(case.name)), len(case.stage_history),
-			frappe.db.count("ToDo", {"reference_name": case.name, "status": "Open"}))
+		after = (
+			len(todos(case.name)),
+			len(notifications(case.name)),
+			len(case.stage_history),
+			frappe.db.count("ToDo", {"reference_name": case.name, "status": "Open"}),
+		)
 		self.assertEqual(before, after)
 		self.assertFalse(any(p.decision.follow_up_due for p in report.cases))
 
@@ -132,18 +143,28 @@ class TestLadderRun(FrappeTestCase):
 		make_invoice(customer, due_in_days=8, amount=100)  # one day outside the window
 		report = run(today(), customers=[customer])
 		self.assertEqual([r.invoice for r in report.reminders], [si.name])
-		sent = frappe.get_all("Communication", filters={"reference_doctype": "Sales Invoice", "reference_name": si.name},
-			fields=["subject", "recipients", "content"])
+		sent = frappe.get_all(
+			"Communication",
+			filters={"reference_doctype": "Sales Invoice", "reference_name": si.name},
+			fields=["subject", "recipients", "content"],
+		)
 		self.assertEqual(len(sent), 1)
 		self.assertIn(si.name, sent[0].subject)
 		self.assertIn("cm.reminder@example.com", sent[0].recipients)
 		self.assertIn("300", sent[0].content)
-		self.assertTrue(frappe.db.exists("Email Queue", {"reference_doctype": "Sales Invoice", "reference_name": si.name}))
+		self.assertTrue(
+			frappe.db.exists("Email Queue", {"reference_doctype": "Sales Invoice", "reference_name": si.name})
+		)
 		self.assertIsNone(open_case(customer))  # not overdue: no case
 
 		report = run(today(), customers=[customer])
 		self.assertEqual(report.reminders, [])
-		self.assertEqual(frappe.db.count("Communication", {"reference_doctype": "Sales Invoice", "reference_name": si.name}), 1)
+		self.assertEqual(
+			frappe.db.count(
+				"Communication", {"reference_doctype": "Sales Invoice", "reference_name": si.name}
+			),
+			1,
+		)
 
 	def test_dry_run_writes_nothing_and_says_what_it_would_do(self):
 		customer = make_customer("Dry Run")
@@ -160,15 +181,32 @@ class TestLadderRun(FrappeTestCase):
 		self.assertEqual(todos(case.name), [])
 
 	def test_customer_policy_overrides_the_default(self):
-		policy = frappe.get_doc({
-			"doctype": "Collection Policy",
-			"policy_name": f"_CM Strict {frappe.generate_hash(length=5)}",
-			"stages": [
-				{"stage_name": "Call", "from_day": 1, "to_day": 5, "action": "Follow Up", "cadence_days": 1, "owner_role": roles.COLLECTOR},
-				{"stage_name": "Lock", "from_day": 6, "open_ended": 1, "action": "Stock Release Lock", "cadence_days": 1,
-					"owner_role": roles.MANAGER, "escalate_to_role": roles.OWNER, "needs_approval": 1},
-			],
-		}).insert()
+		policy = frappe.get_doc(
+			{
+				"doctype": "Collection Policy",
+				"policy_name": f"_CM Strict {frappe.generate_hash(length=5)}",
+				"stages": [
+					{
+						"stage_name": "Call",
+						"from_day": 1,
+						"to_day": 5,
+						"action": "Follow Up",
+						"cadence_days": 1,
+						"owner_role": roles.COLLECTOR,
+					},
+					{
+						"stage_name": "Lock",
+						"from_day": 6,
+						"open_ended": 1,
+						"action": "Stock Release Lock",
+						"cadence_days": 1,
+						"owner_role": roles.MANAGER,
+						"escalate_to_role": roles.OWNER,
+						"needs_approval": 1,
+					},
+				],
+			}
+		).insert()
 		customer = make_customer("Strict", collection_policy=policy.name)
 		make_invoice(customer, due_in_days=-10, amount=100)
 		case = open_case(customer)

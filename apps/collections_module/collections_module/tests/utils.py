@@ -21,7 +21,9 @@ def today() -> date:
 
 
 def company() -> str:
-	return frappe.defaults.get_global_default("company") or frappe.get_all("Company", pluck="name", limit=1)[0]
+	return (
+		frappe.defaults.get_global_default("company") or frappe.get_all("Company", pluck="name", limit=1)[0]
+	)
 
 
 WAREHOUSE_USER = "cm.warehouse@example.com"
@@ -36,7 +38,12 @@ def ensure_users():
 	for email, user_roles in wanted.items():
 		if not frappe.db.exists("User", email):
 			user = frappe.get_doc(
-				{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
+				{
+					"doctype": "User",
+					"email": email,
+					"first_name": email.split("@")[0],
+					"send_welcome_email": 0,
+				}
 			).insert(ignore_permissions=True)
 		else:
 			user = frappe.get_doc("User", email)
@@ -81,7 +88,9 @@ def make_customer(label: str, email: str | None = None, **fields) -> str:
 		{
 			"doctype": "Customer",
 			"customer_name": name,
-			"customer_group": frappe.get_all("Customer Group", filters={"is_group": 0}, pluck="name", limit=1)[0],
+			"customer_group": frappe.get_all(
+				"Customer Group", filters={"is_group": 0}, pluck="name", limit=1
+			)[0],
 			"territory": frappe.get_all("Territory", filters={"is_group": 0}, pluck="name", limit=1)[0],
 			"email_id": email,
 			**fields,
@@ -106,8 +115,15 @@ def ensure_outgoing_email_account():
 		).insert(ignore_permissions=True)
 
 
-def make_invoice(customer: str, due_in_days: int, amount: float = 1000.0, terms: list[tuple[int, float]] | None = None,
-		submit: bool = True, qty: int = 1, **fields):
+def make_invoice(
+	customer: str,
+	due_in_days: int,
+	amount: float = 1000.0,
+	terms: list[tuple[int, float]] | None = None,
+	submit: bool = True,
+	qty: int = 1,
+	**fields,
+):
 	"""A Sales Invoice due ``due_in_days`` from today (negative = already overdue), posted 30 days before.
 
 	``terms``: [(due_in_days, portion %), ...] gives it a payment schedule of several terms instead.
@@ -130,8 +146,14 @@ def make_invoice(customer: str, due_in_days: int, amount: float = 1000.0, terms:
 	)
 	if terms:
 		for days, portion in terms:
-			si.append("payment_schedule", {"due_date": add_days(today(), days), "invoice_portion": portion,
-				"payment_amount": amount * portion / 100})
+			si.append(
+				"payment_schedule",
+				{
+					"due_date": add_days(today(), days),
+					"invoice_portion": portion,
+					"payment_amount": amount * portion / 100,
+				},
+			)
 	si.insert(ignore_permissions=True)
 	if submit:
 		si.submit()
@@ -164,13 +186,19 @@ def case_of(customer: str):
 
 
 def todos(case: str) -> list:
-	return frappe.get_all("ToDo", filters={"reference_type": "Collection Case", "reference_name": case},
-		fields=["name", "allocated_to", "status", "date", "description"])
+	return frappe.get_all(
+		"ToDo",
+		filters={"reference_type": "Collection Case", "reference_name": case},
+		fields=["name", "allocated_to", "status", "date", "description"],
+	)
 
 
 def notifications(case: str) -> list:
-	return frappe.get_all("Notification Log", filters={"document_type": "Collection Case", "document_name": case},
-		fields=["for_user", "subject"])
+	return frappe.get_all(
+		"Notification Log",
+		filters={"document_type": "Collection Case", "document_name": case},
+		fields=["for_user", "subject"],
+	)
 
 
 def ensure_stock_item() -> str:
@@ -191,7 +219,9 @@ def ensure_stock_item() -> str:
 
 
 def warehouse() -> str:
-	return frappe.get_all("Warehouse", filters={"company": company(), "is_group": 0}, pluck="name", order_by="name", limit=1)[0]
+	return frappe.get_all(
+		"Warehouse", filters={"company": company(), "is_group": 0}, pluck="name", order_by="name", limit=1
+	)[0]
 
 
 def make_delivery_note(customer: str, qty: int = 1, rate: float = 100.0, submit: bool = False):

@@ -26,7 +26,13 @@ def entry_in_force(customer: str):
 	)
 	today = getdate(nowdate())
 	return next(
-		(r for r in rows if sl.blacklist_in_force(r.status, getdate(r.start_date), getdate(r.expiry_date) if r.expiry_date else None, today)),
+		(
+			r
+			for r in rows
+			if sl.blacklist_in_force(
+				r.status, getdate(r.start_date), getdate(r.expiry_date) if r.expiry_date else None, today
+			)
+		),
 		None,
 	)
 
@@ -35,15 +41,17 @@ def guard_sale(doc, method=None):
 	if doc.docstatus == 2:
 		return
 	conf = frappe.get_cached_doc("Collection Settings")
-	if not sl.blacklist_refuses(doc.doctype, conf.blacklist_refuses_quotations, conf.blacklist_refuses_sales_orders):
+	if not sl.blacklist_refuses(
+		doc.doctype, conf.blacklist_refuses_quotations, conf.blacklist_refuses_sales_orders
+	):
 		return
 	customer = customer_of(doc)
 	entry = entry_in_force(customer) if customer else None
 	if entry:
 		frappe.throw(
-			_("{0} is blacklisted ({1}, {2}): new {3}s are refused. Only the Business Owner can remove the listing.").format(
-				customer, entry.name, _(entry.reason_category), _(doc.doctype)
-			),
+			_(
+				"{0} is blacklisted ({1}, {2}): new {3}s are refused. Only the Business Owner can remove the listing."
+			).format(customer, entry.name, _(entry.reason_category), _(doc.doctype)),
 			CustomerBlacklisted,
 			title=_("Customer blacklisted"),
 		)

@@ -33,7 +33,9 @@ def terms_by_customer(invoices: dict[str, dict]) -> dict[tuple[str, str], list[T
 	result: dict[tuple[str, str], list[TermDue]] = defaultdict(list)
 	for inv, due_date, outstanding in unpaid_terms(invoices):
 		rate = flt(inv["conversion_rate"]) or 1.0
-		result[(inv["customer"], inv["company"])].append(TermDue(inv["name"], due_date, flt(outstanding * rate, 2)))
+		result[(inv["customer"], inv["company"])].append(
+			TermDue(inv["name"], due_date, flt(outstanding * rate, 2))
+		)
 	return result
 
 
@@ -43,7 +45,11 @@ def _open_invoice_rows(customers: list[str] | None) -> dict[str, dict]:
 	query = (
 		frappe.qb.from_(si)
 		.left_join(ps)
-		.on((ps.parent == si.name) & (ps.parenttype == "Sales Invoice") & (ps.parentfield == "payment_schedule"))
+		.on(
+			(ps.parent == si.name)
+			& (ps.parenttype == "Sales Invoice")
+			& (ps.parentfield == "payment_schedule")
+		)
 		.select(
 			si.name,
 			si.customer,

@@ -30,7 +30,9 @@ def customers_of(doc) -> list[str]:
 	if doc.doctype == "Pick List":
 		orders = {row.sales_order for row in doc.get("locations") or [] if row.get("sales_order")}
 		if orders:
-			return sorted(set(frappe.get_all("Sales Order", filters={"name": ["in", list(orders)]}, pluck="customer")))
+			return sorted(
+				set(frappe.get_all("Sales Order", filters={"name": ["in", list(orders)]}, pluck="customer"))
+			)
 	return []
 
 
@@ -56,7 +58,9 @@ def guard_shipment(doc, method=None):
 		unused = _unused_pass(lock.name) if is_dn else None
 		verdict = sl.shipment_verdict(lock.status, True, 1 if unused else 0, is_dn)
 		if verdict.use_pass:
-			frappe.db.set_value("Stock Release Pass", unused, {"delivery_note": doc.name, "used_on": now_datetime()})
+			frappe.db.set_value(
+				"Stock Release Pass", unused, {"delivery_note": doc.name, "used_on": now_datetime()}
+			)
 			frappe.get_doc(LOCK, lock.name).add_comment(
 				"Info", _("One-shipment pass used by Delivery Note {0}.").format(doc.name)
 			)

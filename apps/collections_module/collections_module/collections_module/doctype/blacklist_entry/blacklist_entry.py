@@ -8,7 +8,9 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import now_datetime
 
-from collections_module.collections_module.doctype.stock_release_lock.stock_release_lock import log_state_change
+from collections_module.collections_module.doctype.stock_release_lock.stock_release_lock import (
+	log_state_change,
+)
 from collections_module.policy import stock_lock as sl
 
 # A credit limit this small refuses every new credit sale (ERPNext's own credit check).
@@ -56,12 +58,19 @@ class BlacklistEntry(Document):
 			return
 		customer = frappe.get_doc("Customer", self.customer)
 		previous = [
-			{"company": r.company, "credit_limit": r.credit_limit, "bypass_credit_limit_check": r.bypass_credit_limit_check}
+			{
+				"company": r.company,
+				"credit_limit": r.credit_limit,
+				"bypass_credit_limit_check": r.bypass_credit_limit_check,
+			}
 			for r in customer.credit_limits
 		]
 		customer.credit_limits = []
 		for company in frappe.get_all("Company", pluck="name"):
-			customer.append("credit_limits", {"company": company, "credit_limit": HOLD_CREDIT_LIMIT, "bypass_credit_limit_check": 0})
+			customer.append(
+				"credit_limits",
+				{"company": company, "credit_limit": HOLD_CREDIT_LIMIT, "bypass_credit_limit_check": 0},
+			)
 		customer.flags.ignore_permissions = True
 		customer.save()
 		self.db_set("held_credit_limits", json.dumps(previous))

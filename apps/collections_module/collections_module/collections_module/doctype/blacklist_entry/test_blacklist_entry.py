@@ -43,17 +43,28 @@ class TestBlacklistEntry(FrappeTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		ensure_users()
-		set_settings(blacklist_refuses_quotations=1, blacklist_refuses_sales_orders=1, blacklist_holds_credit=1)
+		set_settings(
+			blacklist_refuses_quotations=1, blacklist_refuses_sales_orders=1, blacklist_holds_credit=1
+		)
 
 	def tearDown(self):
 		frappe.set_user("Administrator")
 
 	def test_listing_refuses_sales_until_removed_and_holds_credit(self):
 		customer = make_customer("Defaulter")
-		frappe.get_doc("Customer", customer).append("credit_limits", {"company": company(), "credit_limit": 5000}).save()
+		frappe.get_doc("Customer", customer).append(
+			"credit_limits", {"company": company(), "credit_limit": 5000}
+		).save()
 		frappe.set_user(ROLE_USERS[roles.SUPERVISOR])
-		entry = frappe.get_doc({"doctype": "Blacklist Entry", "customer": customer, "reason_category": "Malicious Default",
-			"reason": "Took delivery, denies the order, refuses all contact", "start_date": today()}).insert()
+		entry = frappe.get_doc(
+			{
+				"doctype": "Blacklist Entry",
+				"customer": customer,
+				"reason_category": "Malicious Default",
+				"reason": "Took delivery, denies the order, refuses all contact",
+				"start_date": today(),
+			}
+		).insert()
 		self.assertEqual(entry.status, "Proposed")
 		make_sales_order(customer)  # not approved yet: nothing refused
 		self.assertRaises(REFUSED, apply_workflow, entry, "Approve")
@@ -65,7 +76,9 @@ class TestBlacklistEntry(FrappeTestCase):
 		self.assertEqual((entry.status, entry.approved_by), ("Active", ROLE_USERS[roles.OWNER]))
 		self.assertRaises(CustomerBlacklisted, make_sales_order, customer)
 		self.assertRaises(CustomerBlacklisted, quotation(customer).insert)
-		limits = frappe.get_all("Customer Credit Limit", filters={"parent": customer}, fields=["company", "credit_limit"])
+		limits = frappe.get_all(
+			"Customer Credit Limit", filters={"parent": customer}, fields=["company", "credit_limit"]
+		)
 		self.assertTrue(limits and all(r.credit_limit == 0.01 for r in limits))
 
 		frappe.set_user(ROLE_USERS[roles.MANAGER])
@@ -74,22 +87,45 @@ class TestBlacklistEntry(FrappeTestCase):
 		entry.save()
 		apply_workflow(entry, "Propose Removal")
 		self.assertRaises(CustomerBlacklisted, make_sales_order, customer)  # still listed until approved
-		self.assertRaises(REFUSED, apply_workflow, frappe.get_doc("Blacklist Entry", entry.name), "Approve Removal")
+		self.assertRaises(
+			REFUSED, apply_workflow, frappe.get_doc("Blacklist Entry", entry.name), "Approve Removal"
+		)
 		frappe.set_user(ROLE_USERS[roles.OWNER])
 		apply_workflow(frappe.get_doc("Blacklist Entry", entry.name), "Approve Removal")
 		frappe.set_user("Administrator")
 		self.assertEqual(make_sales_order(customer).docstatus, 0)
 		self.assertEqual(quotation(customer).insert().docstatus, 0)
-		limits = frappe.get_all("Customer Credit Limit", filters={"parent": customer}, fields=["company", "credit_limit"])
+		limits = frappe.get_all(
+			"Customer Credit Limit", filters={"parent": customer}, fields=["company", "credit_limit"]
+		)
 		self.assertEqual([(r.company, r.credit_limit) for r in limits], [(company(), 5000)])
-		history = frappe.get_all("Comment", filters={"reference_doctype": "Blacklist Entry", "reference_name": entry.name,
-			"comment_type": "Info", "content": ["like", "%→%"]}, pluck="content", order_by="creation asc")
-		self.assertEqual([h.split(" by ")[0] for h in history], ["Proposed → Active", "Active → Removal Proposed", "Removal Proposed → Removed"])
+		history = frappe.get_all(
+			"Comment",
+			filters={
+				"reference_doctype": "Blacklist Entry",
+				"reference_name": entry.name,
+				"comment_type": "Info",
+				"content": ["like", "%→%"],
+			},
+			pluck="content",
+			order_by="creation asc",
+		)
+		self.assertEqual(
+			[h.split(" by ")[0] for h in history],
+			["Proposed → Active", "Active → Removal Proposed", "Removal Proposed → Removed"],
+		)
 
 	def test_effects_are_settings(self):
 		customer = make_customer("Listed Quotations Allowed")
-		entry = frappe.get_doc({"doctype": "Blacklist Entry", "customer": customer, "reason_category": "Fraud",
-			"reason": "Forged remittance slips", "start_date": today()}).insert()
+		entry = frappe.get_doc(
+			{
+				"doctype": "Blacklist Entry",
+				"customer": customer,
+				"reason_category": "Fraud",
+				"reason": "Forged remittance slips",
+				"start_date": today(),
+			}
+		).insert()
 		apply_workflow(entry, "Approve")
 		set_settings(blacklist_refuses_quotations=0)
 		try:
@@ -99,7 +135,9 @@ class TestBlacklistEntry(FrappeTestCase):
 			set_settings(blacklist_refuses_quotations=1)
 
 	def test_consumer_debt_entry_needs_an_identifier(self):
-		entry = frappe.get_doc({"doctype": "Blacklist Entry", "reason_category": "Fraud", "reason": "x", "start_date": today()})
+		entry = frappe.get_doc(
+			{"doctype": "Blacklist Entry", "reason_category": "Fraud", "reason": "x", "start_date": today()}
+		)
 		self.assertRaises(frappe.ValidationError, entry.insert)
 		entry.id_number = "110101199003070000"
 		entry.insert()

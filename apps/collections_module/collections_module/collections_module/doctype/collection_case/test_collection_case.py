@@ -6,7 +6,15 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from collections_module.policy import roles
-from collections_module.tests.utils import ROLE_USERS, SECOND_COLLECTOR, case_of, ensure_users, make_customer, make_invoice, open_case
+from collections_module.tests.utils import (
+	ROLE_USERS,
+	SECOND_COLLECTOR,
+	case_of,
+	ensure_users,
+	make_customer,
+	make_invoice,
+	open_case,
+)
 
 # The cases are built from real invoices in the tests; ERPNext's generic test records are not needed.
 test_ignore = ["Customer", "Company", "User", "Collection Policy", "Sales Invoice", "Currency"]
@@ -33,14 +41,20 @@ class TestCasePermissions(FrappeTestCase):
 		mine_case, theirs_case = case_of(mine).name, case_of(theirs).name
 
 		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
-		visible = frappe.get_list("Collection Case", filters={"name": ["in", [mine_case, theirs_case]]}, pluck="name")
+		visible = frappe.get_list(
+			"Collection Case", filters={"name": ["in", [mine_case, theirs_case]]}, pluck="name"
+		)
 		self.assertEqual(visible, [mine_case])
 		self.assertTrue(frappe.has_permission("Collection Case", doc=mine_case))
 		self.assertFalse(frappe.has_permission("Collection Case", doc=theirs_case))
-		self.assertRaises(frappe.PermissionError, frappe.get_doc("Collection Case", theirs_case).check_permission, "read")
+		self.assertRaises(
+			frappe.PermissionError, frappe.get_doc("Collection Case", theirs_case).check_permission, "read"
+		)
 
 		frappe.set_user(ROLE_USERS[roles.SUPERVISOR])
-		visible = frappe.get_list("Collection Case", filters={"name": ["in", [mine_case, theirs_case]]}, pluck="name")
+		visible = frappe.get_list(
+			"Collection Case", filters={"name": ["in", [mine_case, theirs_case]]}, pluck="name"
+		)
 		self.assertEqual(sorted(visible), sorted([mine_case, theirs_case]))
 
 	def test_collector_cannot_edit_the_policy(self):

@@ -55,4 +55,6 @@ class CollectionPolicy(Document):
 
 	def on_trash(self):
 		if frappe.db.get_single_value("Collection Settings", "default_policy") == self.name:
-			frappe.throw(_("{0} is the default collection policy; choose another default first.").format(self.name))
+			frappe.throw(
+				_("{0} is the default collection policy; choose another default first.").format(self.name)
+			)

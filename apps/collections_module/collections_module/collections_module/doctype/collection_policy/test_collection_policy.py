@@ -14,7 +14,10 @@ class TestCollectionPolicy(FrappeTestCase):
 	def test_default_ladder_is_installed_and_is_the_default(self):
 		policy = frappe.get_doc("Collection Policy", DEFAULT_POLICY)
 		self.assertEqual(frappe.db.get_single_value("Collection Settings", "default_policy"), DEFAULT_POLICY)
-		rows = [(r.stage_name, r.from_day, None if r.open_ended else r.to_day, r.cadence_days) for r in policy.stages]
+		rows = [
+			(r.stage_name, r.from_day, None if r.open_ended else r.to_day, r.cadence_days)
+			for r in policy.stages
+		]
 		self.assertEqual(rows[0], ("Pre-due Reminder", -7, 0, 0))
 		self.assertIn(("Manager", 31, 60, 1), rows)
 		self.assertEqual(rows[-1], ("Formal Letters", 121, None, 7))
@@ -37,7 +40,15 @@ class TestCollectionPolicy(FrappeTestCase):
 			{
 				"doctype": "Collection Policy",
 				"policy_name": "_CM Open Ended",
-				"stages": [{"stage_name": "All", "from_day": 1, "to_day": 99, "open_ended": 1, "owner_role": roles.COLLECTOR}],
+				"stages": [
+					{
+						"stage_name": "All",
+						"from_day": 1,
+						"to_day": 99,
+						"open_ended": 1,
+						"owner_role": roles.COLLECTOR,
+					}
+				],
 			}
 		).insert()
 		self.assertEqual(doc.stages[0].to_day, 0)

@@ -30,11 +30,15 @@ class StockReleaseLock(Document):
 			{"customer": self.customer, "company": self.company, "status": ["in", sl.LIVE_STATES]},
 		)
 		if live:
-			frappe.throw(_("{0} already has a live stock release lock: {1}.").format(self.customer, live), frappe.DuplicateEntryError)
+			frappe.throw(
+				_("{0} already has a live stock release lock: {1}.").format(self.customer, live),
+				frappe.DuplicateEntryError,
+			)
 
 	def fill_figures_from_case(self):
 		case = self.collection_case or frappe.db.get_value(
-			"Collection Case", {"customer": self.customer, "company": self.company, "status": ["!=", "Closed"]}
+			"Collection Case",
+			{"customer": self.customer, "company": self.company, "status": ["!=", "Closed"]},
 		)
 		if case and not self.overdue_amount:
 			self.collection_case = case
@@ -62,7 +66,11 @@ class StockReleaseLock(Document):
 
 def log_state_change(doc, previous: str):
 	"""Each state change in the document's timeline, with who and why (Versions are kept too, outside tests)."""
-	why = doc.get("release_reason") if doc.status in (sl.RELEASED, sl.RELEASE_PROPOSED) else doc.get("removal_reason")
+	why = (
+		doc.get("release_reason")
+		if doc.status in (sl.RELEASED, sl.RELEASE_PROPOSED)
+		else doc.get("removal_reason")
+	)
 	text = _("{0} → {1} by {2}").format(_(previous), _(doc.status), frappe.session.user)
 	doc.add_comment("Info", text + (f": {why}" if why and doc.status not in (sl.ACTIVE, sl.APPROVED) else ""))
 
@@ -80,12 +88,16 @@ def grant_pass(lock: str, reason: str) -> str:
 	"""Let one Delivery Note through a blocking lock, with a written reason. Role from Collection Settings."""
 	role = frappe.get_cached_doc("Collection Settings").pass_role or "Business Owner"
 	if role not in frappe.get_roles():
-		frappe.throw(_("Only the {0} role can grant a one-shipment pass.").format(_(role)), frappe.PermissionError)
+		frappe.throw(
+			_("Only the {0} role can grant a one-shipment pass.").format(_(role)), frappe.PermissionError
+		)
 	if not (reason or "").strip():
 		frappe.throw(_("A one-shipment pass needs a written reason."))
 	doc = frappe.get_doc("Stock Release Lock", lock)
 	if doc.status not in sl.BLOCKING_STATES:
 		frappe.throw(_("{0} does not block shipments; no pass is needed.").format(lock))
-	doc.append("passes", {"reason": reason.strip(), "granted_by": frappe.session.user, "granted_on": now_datetime()})
+	doc.append(
+		"passes", {"reason": reason.strip(), "granted_by": frappe.session.user, "granted_on": now_datetime()}
+	)
 	doc.save(ignore_permissions=True)
 	return doc.passes[-1].name

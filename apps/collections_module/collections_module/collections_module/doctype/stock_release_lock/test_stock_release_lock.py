@@ -98,7 +98,9 @@ class TestStockReleaseLock(FrappeTestCase):
 		self.assertRaises(StockReleaseLocked, frappe.get_doc("Delivery Note", dn2.name).submit)
 
 	def test_one_shipment_pass_lets_exactly_one_delivery_through(self):
-		from collections_module.collections_module.doctype.stock_release_lock.stock_release_lock import grant_pass
+		from collections_module.collections_module.doctype.stock_release_lock.stock_release_lock import (
+			grant_pass,
+		)
 
 		customer, _si, lock = self.locked_customer()
 		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
@@ -131,7 +133,13 @@ class TestStockReleaseLock(FrappeTestCase):
 		# but an invoice that itself ships goods (Update Stock) is a shipment
 		upd = make_invoice(customer, due_in_days=10, amount=50, submit=False, update_stock=1)
 		upd.items[0].item_code = "_CM Collection Test Stock Item"
-		upd.items[0].warehouse = frappe.get_all("Warehouse", filters={"company": upd.company, "is_group": 0}, pluck="name", order_by="name", limit=1)[0]
+		upd.items[0].warehouse = frappe.get_all(
+			"Warehouse",
+			filters={"company": upd.company, "is_group": 0},
+			pluck="name",
+			order_by="name",
+			limit=1,
+		)[0]
 		upd.save()
 		self.assertRaises(StockReleaseLocked, upd.submit)
 
@@ -151,7 +159,9 @@ class TestStockReleaseLock(FrappeTestCase):
 		run(today(), customers=[customer])
 		lock.reload()
 		self.assertEqual(lock.status, "Release Proposed")
-		self.assertRaises(StockReleaseLocked, make_delivery_note(customer).submit)  # still held until released
+		self.assertRaises(
+			StockReleaseLocked, make_delivery_note(customer).submit
+		)  # still held until released
 		frappe.set_user(ROLE_USERS[roles.SUPERVISOR])
 		self.assertRaises(REFUSED, apply_workflow, lock, "Release")
 		frappe.set_user(ROLE_USERS[roles.OWNER])
@@ -160,10 +170,26 @@ class TestStockReleaseLock(FrappeTestCase):
 		lock.reload()
 		self.assertEqual((lock.status, lock.released_by), ("Released", ROLE_USERS[roles.OWNER]))
 		self.assertEqual(make_delivery_note(customer, submit=True).docstatus, 1)
-		history = frappe.get_all("Comment", filters={"reference_doctype": LOCK, "reference_name": lock.name,
-			"comment_type": "Info", "content": ["like", "%→%"]}, pluck="content", order_by="creation asc")
-		self.assertEqual([h.split(" by ")[0] for h in history],
-			["Proposed → Approved", "Approved → Active", "Active → Release Proposed", "Release Proposed → Released"])
+		history = frappe.get_all(
+			"Comment",
+			filters={
+				"reference_doctype": LOCK,
+				"reference_name": lock.name,
+				"comment_type": "Info",
+				"content": ["like", "%→%"],
+			},
+			pluck="content",
+			order_by="creation asc",
+		)
+		self.assertEqual(
+			[h.split(" by ")[0] for h in history],
+			[
+				"Proposed → Approved",
+				"Approved → Active",
+				"Active → Release Proposed",
+				"Release Proposed → Released",
+			],
+		)
 
 	def test_automatic_release_when_the_setting_says_so(self):
 		customer, si, lock = self.locked_customer()
@@ -181,10 +207,21 @@ class TestStockReleaseLock(FrappeTestCase):
 		customer = make_customer("By Hand")
 		make_invoice(customer, due_in_days=-40, amount=300)
 		frappe.set_user(ROLE_USERS[roles.SUPERVISOR])
-		lock = frappe.get_doc({"doctype": LOCK, "customer": customer, "company": open_case(customer).company,
-			"reason": "Refuses every call; manager agrees"}).insert()
-		self.assertEqual((lock.status, lock.proposed_by, lock.overdue_amount), ("Proposed", ROLE_USERS[roles.SUPERVISOR], 300))
-		dup = frappe.get_doc({"doctype": LOCK, "customer": customer, "company": lock.company, "reason": "again"})
+		lock = frappe.get_doc(
+			{
+				"doctype": LOCK,
+				"customer": customer,
+				"company": open_case(customer).company,
+				"reason": "Refuses every call; manager agrees",
+			}
+		).insert()
+		self.assertEqual(
+			(lock.status, lock.proposed_by, lock.overdue_amount),
+			("Proposed", ROLE_USERS[roles.SUPERVISOR], 300),
+		)
+		dup = frappe.get_doc(
+			{"doctype": LOCK, "customer": customer, "company": lock.company, "reason": "again"}
+		)
 		self.assertRaises(frappe.DuplicateEntryError, dup.insert)
 
 	def test_blocked_shipments_report_lists_what_the_warehouse_cannot_ship(self):
