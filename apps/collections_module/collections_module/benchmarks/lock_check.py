@@ -42,4 +42,6 @@ def main(rounds: int = 60):
 	print(f"Delivery Note submit, customer without a lock, {rounds} rounds each:")
 	print(f"  median with check     {with_check * 1000:.1f} ms")
 	print(f"  median check disabled {without * 1000:.1f} ms")
-	print(f"  ratio {with_check / without:.3f}; the check alone: median {statistics.median(guard_only) * 1e6:.0f} µs")
+	print(
+		f"  ratio {with_check / without:.3f}; the check alone: median {statistics.median(guard_only) * 1e6:.0f} µs"
+	)

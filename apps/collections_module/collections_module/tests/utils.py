@@ -66,8 +66,9 @@ def ensure_fiscal_year(day: date):
 		).insert(ignore_permissions=True)
 
 
-def ensure_item() -> str:
-	name = "_CM Collection Test Service"
+def ensure_item(stock: bool = False) -> str:
+	"""A test item: a service (no stock) by default, or a stock item valued at 50."""
+	name = "_CM Collection Test Stock Item" if stock else "_CM Collection Test Service"
 	if not frappe.db.exists("Item", name):
 		frappe.get_doc(
 			{
@@ -76,10 +77,31 @@ def ensure_item() -> str:
 				"item_name": name,
 				"item_group": frappe.get_all("Item Group", filters={"is_group": 0}, pluck="name", limit=1)[0],
 				"stock_uom": "Nos",
-				"is_stock_item": 0,
+				"is_stock_item": int(stock),
+				"valuation_rate": 50 if stock else 0,
 			}
 		).insert(ignore_permissions=True)
 	return name
+
+
+def ensure_stock_item() -> str:
+	return ensure_item(stock=True)
+
+
+def state_history(doctype: str, name: str) -> list[str]:
+	"""The 'A → B' state changes logged on a document's timeline, oldest first, without the user."""
+	rows = frappe.get_all(
+		"Comment",
+		filters={
+			"reference_doctype": doctype,
+			"reference_name": name,
+			"comment_type": "Info",
+			"content": ["like", "%→%"],
+		},
+		pluck="content",
+		order_by="creation asc",
+	)
+	return [row.split(" by ")[0] for row in rows]
 
 
 def make_customer(label: str, email: str | None = None, **fields) -> str:
@@ -199,23 +221,6 @@ def notifications(case: str) -> list:
 		filters={"document_type": "Collection Case", "document_name": case},
 		fields=["for_user", "subject"],
 	)
-
-
-def ensure_stock_item() -> str:
-	name = "_CM Collection Test Stock Item"
-	if not frappe.db.exists("Item", name):
-		frappe.get_doc(
-			{
-				"doctype": "Item",
-				"item_code": name,
-				"item_name": name,
-				"item_group": frappe.get_all("Item Group", filters={"is_group": 0}, pluck="name", limit=1)[0],
-				"stock_uom": "Nos",
-				"is_stock_item": 1,
-				"valuation_rate": 50,
-			}
-		).insert(ignore_permissions=True)
-	return name
 
 
 def warehouse() -> str:

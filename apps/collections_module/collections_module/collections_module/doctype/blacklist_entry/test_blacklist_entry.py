@@ -20,6 +20,7 @@ from collections_module.tests.utils import (
 	make_customer,
 	make_sales_order,
 	set_settings,
+	state_history,
 	today,
 )
 
@@ -99,19 +100,8 @@ class TestBlacklistEntry(FrappeTestCase):
 			"Customer Credit Limit", filters={"parent": customer}, fields=["company", "credit_limit"]
 		)
 		self.assertEqual([(r.company, r.credit_limit) for r in limits], [(company(), 5000)])
-		history = frappe.get_all(
-			"Comment",
-			filters={
-				"reference_doctype": "Blacklist Entry",
-				"reference_name": entry.name,
-				"comment_type": "Info",
-				"content": ["like", "%→%"],
-			},
-			pluck="content",
-			order_by="creation asc",
-		)
 		self.assertEqual(
-			[h.split(" by ")[0] for h in history],
+			state_history("Blacklist Entry", entry.name),
 			["Proposed → Active", "Active → Removal Proposed", "Removal Proposed → Removed"],
 		)
 

@@ -24,6 +24,7 @@ from collections_module.tests.utils import (
 	open_case,
 	pay,
 	set_settings,
+	state_history,
 	today,
 )
 
@@ -170,19 +171,8 @@ class TestStockReleaseLock(FrappeTestCase):
 		lock.reload()
 		self.assertEqual((lock.status, lock.released_by), ("Released", ROLE_USERS[roles.OWNER]))
 		self.assertEqual(make_delivery_note(customer, submit=True).docstatus, 1)
-		history = frappe.get_all(
-			"Comment",
-			filters={
-				"reference_doctype": LOCK,
-				"reference_name": lock.name,
-				"comment_type": "Info",
-				"content": ["like", "%→%"],
-			},
-			pluck="content",
-			order_by="creation asc",
-		)
 		self.assertEqual(
-			[h.split(" by ")[0] for h in history],
+			state_history(LOCK, lock.name),
 			[
 				"Proposed → Approved",
 				"Approved → Active",
