@@ -14,65 +14,27 @@ after_migrate = "collections_module.install.after_migrate"
 before_uninstall = "collections_module.install.before_uninstall"
 before_tests = "collections_module.tests.setup.before_tests"
 
+_ROLES = [
+	"Collector",
+	"Collection Supervisor",
+	"Collection Manager",
+	"Collection General Manager",
+	"Business Owner",
+]
+_WORKFLOW_STATES = ["Requested", "Proposed", "Approved", "Active", "Release Proposed", "Released", "Rejected"]
+_WORKFLOW_STATES += ["Removal Proposed", "Removed"]
+_WORKFLOW_ACTIONS = ["Approve", "Reject", "Activate", "Propose Release", "Release", "Keep Locked"]
+_WORKFLOW_ACTIONS += ["Propose Removal", "Approve Removal", "Keep Listed"]
+# Approvals: stock-release locks (R-B7) and the blacklist (R-G4) by the owner (老板); repayment plans
+# and waivers (R-C8) by the manager levels. Each is a Workflow an administrator can edit in the desk.
+_WORKFLOWS = ["Stock Release Lock", "Blacklist Entry", "Repayment Plan", "Collection Waiver"]
+
 fixtures = [
-	{
-		"dt": "Role",
-		"filters": [
-			[
-				"name",
-				"in",
-				[
-					"Collector",
-					"Collection Supervisor",
-					"Collection Manager",
-					"Collection General Manager",
-					"Business Owner",
-				],
-			]
-		],
-	},
+	{"dt": "Role", "filters": [["name", "in", _ROLES]]},
 	{"dt": "Email Template", "filters": [["name", "in", ["Collections Pre-due Reminder"]]]},
-	{
-		"dt": "Workflow State",
-		"filters": [
-			[
-				"name",
-				"in",
-				[
-					"Proposed",
-					"Approved",
-					"Active",
-					"Release Proposed",
-					"Released",
-					"Rejected",
-					"Removal Proposed",
-					"Removed",
-				],
-			]
-		],
-	},
-	{
-		"dt": "Workflow Action Master",
-		"filters": [
-			[
-				"name",
-				"in",
-				[
-					"Approve",
-					"Reject",
-					"Activate",
-					"Propose Release",
-					"Release",
-					"Keep Locked",
-					"Propose Removal",
-					"Approve Removal",
-					"Keep Listed",
-				],
-			]
-		],
-	},
-	# Approvals reserved to the owner (老板): stock-release locks (R-B7) and the blacklist (R-G4).
-	{"dt": "Workflow", "filters": [["name", "in", ["Stock Release Lock", "Blacklist Entry"]]]},
+	{"dt": "Workflow State", "filters": [["name", "in", _WORKFLOW_STATES]]},
+	{"dt": "Workflow Action Master", "filters": [["name", "in", _WORKFLOW_ACTIONS]]},
+	{"dt": "Workflow", "filters": [["name", "in", _WORKFLOWS]]},
 ]
 
 # Banners on the forms of a locked customer (the refusal itself is server-side, below).
@@ -121,7 +83,15 @@ scheduler_events = {
 # Record-level security (R-G5): a Collector sees only the cases assigned to them.
 permission_query_conditions = {
 	"Collection Case": "collections_module.permissions.collection_case_query",
+	"Contact Log": "collections_module.permissions.contact_log_query",
+	"Visit Record": "collections_module.permissions.visit_record_query",
+	"Collection Waiver": "collections_module.permissions.waiver_query",
+	"Repayment Plan": "collections_module.permissions.repayment_plan_query",
 }
 has_permission = {
 	"Collection Case": "collections_module.permissions.collection_case_has_permission",
+	"Contact Log": "collections_module.permissions.case_record_has_permission",
+	"Visit Record": "collections_module.permissions.case_record_has_permission",
+	"Collection Waiver": "collections_module.permissions.case_record_has_permission",
+	"Repayment Plan": "collections_module.permissions.case_record_has_permission",
 }

@@ -16,7 +16,14 @@ CUSTOM_FIELDS = {
 			"options": "Collection Policy",
 			"insert_after": "payment_terms",
 			"description": "Overdue ladder for this customer; blank = the customer group's, else the default.",
-		}
+		},
+		{
+			"fieldname": "collection_timezone",
+			"label": "Debtor Time Zone",
+			"fieldtype": "Data",
+			"insert_after": "collection_policy",
+			"description": "IANA name, e.g. Asia/Shanghai: contact hours are judged in it (R-C2).",
+		},
 	],
 	"Customer Group": [
 		{
@@ -51,12 +58,46 @@ def after_install():
 
 	sync_fixtures("collections_module")
 	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True)
+	ensure_contact_rule_sets()
 	ensure_default_policy()
 
 
 def after_migrate():
 	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True)
+	ensure_contact_rule_sets()
 	ensure_default_policy()
+
+
+# Shipped contact rule sets (R-C2, R-C3), editable; the source rules are the default.
+CONTACT_RULE_SETS = [
+	{
+		"rule_set_name": "Source Rules",
+		"description": "催收细则: 08:00-21:00 debtor's local time; per case per day at most 5 effective conversations, 10 outbound calls, 2 field visits.",
+		"start_time": "08:00:00",
+		"end_time": "21:00:00",
+		"max_effective_per_day": 5,
+		"max_calls_per_day": 10,
+		"max_visits_per_day": 2,
+	},
+	{
+		"rule_set_name": "US Regulation F",
+		"description": "12 CFR 1006.14: 8 a.m.-9 p.m. local; at most 7 calls in 7 consecutive days; no call within 7 days after a telephone conversation.",
+		"start_time": "08:00:00",
+		"end_time": "21:00:00",
+		"max_effective_per_day": 0,
+		"max_calls_per_day": 0,
+		"max_visits_per_day": 0,
+		"rolling_calls": 7,
+		"rolling_days": 7,
+		"quiet_days_after_conversation": 7,
+	},
+]
+
+
+def ensure_contact_rule_sets():
+	for preset in CONTACT_RULE_SETS:
+		if not frappe.db.exists("Contact Rule Set", preset["rule_set_name"]):
+			frappe.get_doc({"doctype": "Contact Rule Set", **preset}).insert(ignore_permissions=True)
 
 
 def ensure_default_policy():
@@ -90,6 +131,9 @@ def ensure_default_policy():
 		if df.default is not None and df.fieldname not in stored:
 			settings.set(df.fieldname, df.default)
 			changed = True
+	if not settings.default_contact_rule_set:
+		settings.default_contact_rule_set = CONTACT_RULE_SETS[0]["rule_set_name"]
+		changed = True
 	if not settings.default_policy:
 		settings.default_policy = DEFAULT_POLICY
 		if frappe.db.exists("Email Template", "Collections Pre-due Reminder"):

@@ -11,7 +11,7 @@ creates nothing new: the stage, the last follow-up date and the reminded due dat
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import frappe
 from frappe import _
@@ -20,6 +20,7 @@ from frappe.utils import flt, fmt_money, getdate, nowdate
 from collections_module.collections_module.doctype.collection_policy.collection_policy import load_ladders
 from collections_module.integrations.erpnext import receivables
 from collections_module.lock_run import LockPlan, apply_locks, plan_locks
+from collections_module.policy import contact_rules as cr
 from collections_module.policy import ladder as lad
 from collections_module.policy.dates import aging_bucket
 from collections_module.policy.ledger import OverdueLine, TermDue, overdue_lines, reminder_terms
@@ -38,6 +39,11 @@ CASE_FIELDS = [
 	"last_contact_on",
 	"last_follow_up_on",
 	"next_action_date",
+	"verified",
+	"promise_amount",
+	"promise_date",
+	"promise_status",
+	"promise_made_on",
 ]
 
 
@@ -56,6 +62,7 @@ class CasePlan:
 	lines_changed: bool = True
 	owners: list[str] = field(default_factory=list)
 	notify: dict[str, list[str]] = field(default_factory=dict)
+	promise: str | None = None  # Kept / Broken when the run settles a pending promise (R-D4)
 
 	@property
 	def only_figures_move(self) -> bool:
@@ -69,6 +76,7 @@ class CasePlan:
 			and not d.follow_up_due
 			and d.next_action_date == self.case.next_action_date
 			and self.policy == self.case.policy
+			and not self.promise
 		)
 
 
@@ -162,7 +170,10 @@ def run(
 	policy_of = _policy_resolver(
 		{key[0] for key in keys} | {i["customer"] for i in invoices.values()}, settings
 	)
-	holders = _role_holders()
+	holders = role_holders()
+	ctx = _RunContext(
+		on_date, report, stored_lines, policy_of, ladders, holders, _promise_outcomes(open_cases, on_date)
+	)
 
 	for key in keys:
 		lines = overdue[key]
@@ -175,9 +186,7 @@ def run(
 		if case is None:
 			case = next((reopenable[line.invoice] for line in lines if line.invoice in reopenable), None)
 			reopen = case is not None
-		plan = _plan_case(
-			key, case, reopen, lines, stored_lines, policy_of, ladders, holders, on_date, report
-		)
+		plan = _plan_case(key, case, reopen, lines, ctx)
 		if plan:
 			if not follow_ups and plan.decision.follow_up_due:
 				plan.decision.follow_up_due = False
@@ -201,7 +210,22 @@ def run(
 	return report
 
 
-def _plan_case(key, case, reopen, lines, stored_lines, policy_of, ladders, holders, on_date, report):
+@dataclass
+class _RunContext:
+	"""What every case's plan reads: gathered once per run."""
+
+	on_date: date
+	report: RunReport
+	stored_lines: dict
+	policy_of: object
+	ladders: dict
+	holders: dict
+	promises: dict
+
+
+def _plan_case(key, case, reopen, lines, ctx: _RunContext):
+	on_date, report, stored_lines, policy_of = ctx.on_date, ctx.report, ctx.stored_lines, ctx.policy_of
+	ladders, holders, promises = ctx.ladders, ctx.holders, ctx.promises
 	customer, company = key
 	total = round(sum(line.outstanding for line in lines), 2)
 	oldest = max(line.days_overdue for line in lines)
@@ -210,8 +234,12 @@ def _plan_case(key, case, reopen, lines, stored_lines, policy_of, ladders, holde
 	if not stages:
 		report.warnings.append(f"{customer}: policy {policy or '(none)'} has no stages; case not updated")
 		return None
+	promise = promises.get(case.name) if case and not reopen else None
+	status = "Open" if (case is None or reopen) else case.status
+	if promise:  # a settled promise ends the wait: kept -> in progress, broken -> collect again
+		status = "In Progress" if promise == cr.KEPT else "Open"
 	state = lad.CaseState(
-		status="Open" if (case is None or reopen) else case.status,
+		status=status,
 		stage=None if (case is None or reopen) else case.current_stage,
 		stage_entered_on=getdate(case.stage_entered_on) if case and case.stage_entered_on else None,
 		last_contact_on=getdate(case.last_contact_on) if case and case.last_contact_on else None,
@@ -230,7 +258,11 @@ def _plan_case(key, case, reopen, lines, stored_lines, policy_of, ladders, holde
 		decision=decision,
 		reopen=reopen,
 		lines_changed=case is None or reopen or stored_lines.get(case.name) != signature,
+		promise=promise,
 	)
+	if promise == cr.BROKEN and not decision.follow_up_due and decision.stage:
+		decision.follow_up_due = True  # a broken promise is followed up the same day
+		decision.next_action_date = on_date + timedelta(days=max(decision.stage.cadence_days, 1))
 	if decision.follow_up_due:
 		plan.owners = lad.stage_owners(decision.stage, case.collector if case else None, holders)
 	plan.notify = {role: holders.get(role, []) for role in decision.notify_roles}
@@ -342,7 +374,42 @@ def _policy_resolver(customers: set[str], settings):
 	return policy_of
 
 
-def _role_holders() -> dict[str, list[str]]:
+def _promise_outcomes(open_cases, on_date: date) -> dict[str, str]:
+	"""Pending promises settled on ``on_date``: kept once the promised amount has been received since
+	the promise, broken once its date has passed without it (R-D4). One query for all payments."""
+	pending = [c for c in open_cases.values() if c.promise_status == cr.PENDING and c.promise_date]
+	if not pending:
+		return {}
+	since = min(getdate(c.promise_made_on or c.promise_date) for c in pending)
+	pe = frappe.qb.DocType("Payment Entry")
+	rows = (
+		frappe.qb.from_(pe)
+		.select(pe.party, pe.company, pe.posting_date, pe.base_received_amount)
+		.where(
+			(pe.docstatus == 1)
+			& (pe.party_type == "Customer")
+			& (pe.payment_type == "Receive")
+			& pe.party.isin(sorted({c.customer for c in pending}))
+			& (pe.posting_date >= since)
+			& (pe.posting_date <= on_date)
+		)
+		.run(as_dict=True)
+	)
+	outcomes = {}
+	for c in pending:
+		made = getdate(c.promise_made_on or c.promise_date)
+		paid = sum(
+			flt(r.base_received_amount)
+			for r in rows
+			if r.party == c.customer and r.company == c.company and getdate(r.posting_date) >= made
+		)
+		outcome = cr.promise_outcome(flt(c.promise_amount), getdate(c.promise_date), paid, on_date)
+		if outcome != cr.PENDING:
+			outcomes[c.name] = outcome
+	return outcomes
+
+
+def role_holders() -> dict[str, list[str]]:
 	from collections_module.policy import roles
 
 	has_role = frappe.qb.DocType("Has Role")
@@ -479,6 +546,9 @@ def _apply_case(plan: CasePlan, on_date: date):
 		doc.stage_entered_on = d.entered_on
 	if d.follow_up_due:
 		doc.last_follow_up_on = on_date
+	if plan.promise:
+		doc.promise_status = plan.promise
+		doc.status = "In Progress" if plan.promise == cr.KEPT else "Open"
 	doc.flags.ignore_permissions = True
 	doc.save() if plan.case else doc.insert()
 	plan.case = plan.case or frappe._dict(name=doc.name)
@@ -503,6 +573,16 @@ def _assign_follow_up(doc, d: lad.Decision, plan: CasePlan, on_date: date):
 		_money(plan.total, doc.company),
 		", ".join(d.stage.channels) or "-",
 	)
+	if plan.promise == cr.BROKEN:
+		description = (
+			_("Promise to pay broken ({0} by {1}).").format(
+				_money(doc.promise_amount, doc.company), doc.promise_date
+			)
+			+ " "
+			+ description
+		)
+	if not doc.verified and frappe.db.get_single_value("Collection Settings", "require_verification"):
+		description = _("Verify identity and debt first (R-C7).") + " " + description
 	for user in plan.owners:
 		open_todo = frappe.db.get_value(
 			"ToDo",

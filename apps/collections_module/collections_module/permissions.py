@@ -24,3 +24,39 @@ def collection_case_has_permission(doc, ptype: str = "read", user: str | None = 
 	if _sees_all(user) or doc.get("collector") == user:
 		return None  # fall back to the role permissions of the doctype
 	return False
+
+
+def case_record_query(user: str | None = None, doctype: str = "Contact Log") -> str:
+	"""Contact logs, visit records, waivers and plans follow their case: a Collector sees those of the
+	cases assigned to them."""
+	user = user or frappe.session.user
+	if _sees_all(user):
+		return ""
+	return (
+		f"`tab{doctype}`.`collection_case` in (select `name` from `tabCollection Case` "
+		f"where `collector` = {frappe.db.escape(user)})"
+	)
+
+
+def contact_log_query(user=None):
+	return case_record_query(user, "Contact Log")
+
+
+def visit_record_query(user=None):
+	return case_record_query(user, "Visit Record")
+
+
+def waiver_query(user=None):
+	return case_record_query(user, "Collection Waiver")
+
+
+def repayment_plan_query(user=None):
+	return case_record_query(user, "Repayment Plan")
+
+
+def case_record_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
+	user = user or frappe.session.user
+	if _sees_all(user) or not doc.get("collection_case"):
+		return None
+	collector = frappe.db.get_value("Collection Case", doc.collection_case, "collector")
+	return None if collector == user else False

@@ -265,3 +265,51 @@ def set_settings(**values):
 	settings = frappe.get_single("Collection Settings")
 	settings.update(values)
 	settings.save(ignore_permissions=True)
+
+
+def ready_case(
+	label: str,
+	tz: str = "Asia/Shanghai",
+	collector: str | None = None,
+	verified: bool = True,
+	days_overdue: int = 20,
+):
+	"""An open case with an overdue invoice, assigned to the test collector, verified, in ``tz``."""
+	customer = make_customer(label)
+	make_invoice(customer, due_in_days=-days_overdue, amount=1000)
+	case = open_case(customer)
+	case.update(
+		{
+			"collector": collector or ROLE_USERS[roles.COLLECTOR],
+			"verified": int(verified),
+			"debtor_timezone": tz,
+		}
+	)
+	case.save(ignore_permissions=True)
+	return case
+
+
+def local_time(tz: str, days_from_today: int, hour: int, minute: int = 0):
+	"""A desk (system time zone) datetime for ``hour:minute`` in ``tz`` on today + ``days_from_today``."""
+	from datetime import datetime, time
+	from zoneinfo import ZoneInfo
+
+	from collections_module.contact_conduct import from_utc
+
+	day = add_days(today(), days_from_today)
+	return from_utc(datetime.combine(getdate(day), time(hour, minute), tzinfo=ZoneInfo(tz)))
+
+
+def contact_log(case, start_time, **fields):
+	return frappe.get_doc(
+		{
+			"doctype": "Contact Log",
+			"collection_case": case.name if hasattr(case, "name") else case,
+			"start_time": start_time,
+			"channel": "Phone",
+			"direction": "Outbound",
+			"outcome": "No Answer",
+			"summary": "Called the accounts payable desk",
+			**fields,
+		}
+	)

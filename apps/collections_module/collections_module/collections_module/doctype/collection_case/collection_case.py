@@ -4,20 +4,73 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils import now_datetime
+
+from collections_module.policy import roles
+
+CASE_LEADS = {roles.SUPERVISOR, roles.MANAGER, roles.GENERAL_MANAGER, roles.OWNER, "System Manager"}
 
 
 class CollectionCase(Document):
 	"""A customer's overdue debt with one company. Figures, stage and history are kept by the ladder run
-	(collections_module.ladder_run) and the ledger events; people change status and collector."""
+	(collections_module.ladder_run) and the ledger events; people change status, collector, contact
+	points, verification and disputes."""
 
 	def validate(self):
 		if self.is_new():
 			self.validate_one_open_case()
+			self.debtor_timezone = self.debtor_timezone or frappe.db.get_value(
+				"Customer", self.customer, "collection_timezone"
+			)
 		if self.has_value_changed("status") and self.status == "Closed" and self.total_outstanding:
 			frappe.throw(
 				_(
 					"Case {0} still has {1} overdue; it closes by itself when the overdue invoices are paid."
 				).format(self.name, frappe.format_value(self.total_outstanding, {"fieldtype": "Currency"}))
+			)
+		if self.debtor_timezone:
+			from collections_module.contact_conduct import valid_timezone
+
+			if not valid_timezone(self.debtor_timezone):
+				frappe.throw(
+					_("{0} is not a time zone name (e.g. Asia/Shanghai).").format(self.debtor_timezone)
+				)
+		self.apply_dispute()
+		if self.has_value_changed("verified") and self.verified:
+			self.verified_by = frappe.session.user
+
+	def apply_dispute(self):
+		"""A dispute pauses collection at once (R-C6); resolving it reopens the case."""
+		if not self.has_value_changed("disputed"):
+			return
+		if self.disputed:
+			self.status = "Paused"
+		elif self.status == "Paused":
+			self.status = "Open"
+
+	def on_update(self):
+		before = self.get_doc_before_save()
+		if self.disputed and not (before and before.disputed):
+			self.notify_dispute()
+
+	def notify_dispute(self):
+		from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
+
+		from collections_module.ladder_run import role_holders
+
+		users = role_holders().get(roles.SUPERVISOR, [])
+		if users:
+			make_notification_logs(
+				{
+					"type": "Alert",
+					"document_type": self.doctype,
+					"document_name": self.name,
+					"subject": _("{0} disputes the debt: case {1} is paused and needs investigation.").format(
+						self.customer_name or self.customer, self.name
+					),
+					"email_content": self.dispute_reason or "",
+				},
+				users,
 			)
 
 	def validate_one_open_case(self):
@@ -32,3 +85,58 @@ class CollectionCase(Document):
 				),
 				frappe.DuplicateEntryError,
 			)
+
+
+@frappe.whitelist()
+def reassign(case: str, collector: str, reason: str) -> str:
+	"""Hand a case to another collector with a reason (R-C9, e.g. an abusive debtor); the old
+	collector's open follow-ups move with it."""
+	if not set(frappe.get_roles()) & CASE_LEADS:
+		frappe.throw(
+			_("Only a collection supervisor (or above) can reassign a case."), frappe.PermissionError
+		)
+	if not (reason or "").strip():
+		frappe.throw(_("Give the reason for the reassignment."))
+	if roles.COLLECTOR not in frappe.get_roles(collector):
+		frappe.throw(_("{0} is not a Collector.").format(collector))
+	doc = frappe.get_doc("Collection Case", case)
+	previous = doc.collector
+	if previous == collector:
+		frappe.throw(_("The case is already assigned to {0}.").format(collector))
+	doc.append(
+		"reassignments",
+		{
+			"reassigned_on": now_datetime(),
+			"from_collector": previous,
+			"to_collector": collector,
+			"reason": reason.strip(),
+			"reassigned_by": frappe.session.user,
+		},
+	)
+	doc.collector = collector
+	doc.save(ignore_permissions=True)
+	if previous:
+		for todo in frappe.get_all(
+			"ToDo",
+			filters={
+				"reference_type": doc.doctype,
+				"reference_name": doc.name,
+				"allocated_to": previous,
+				"status": "Open",
+			},
+			fields=["name", "description", "date"],
+		):
+			frappe.db.set_value("ToDo", todo.name, "status", "Cancelled")
+			from frappe.desk.form.assign_to import add as assign
+
+			assign(
+				{
+					"assign_to": [collector],
+					"doctype": doc.doctype,
+					"name": doc.name,
+					"description": todo.description,
+					"date": todo.date,
+				},
+				ignore_permissions=True,
+			)
+	return doc.name

@@ -61,3 +61,39 @@ class TestCasePermissions(FrappeTestCase):
 		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
 		self.assertFalse(frappe.has_permission("Collection Policy", "write"))
 		self.assertTrue(frappe.has_permission("Collection Policy", "read"))
+
+
+class TestCaseReassignment(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		ensure_users()
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def test_supervisor_hands_a_case_over_with_a_reason_and_the_follow_ups_move(self):
+		from collections_module.collections_module.doctype.collection_case.collection_case import reassign
+		from collections_module.ladder_run import run
+		from collections_module.tests.utils import ready_case, today, todos
+
+		case = ready_case("Abusive Debtor")
+		run(today(), customers=[case.customer])
+		self.assertIn(
+			ROLE_USERS[roles.COLLECTOR], [t.allocated_to for t in todos(case.name) if t.status == "Open"]
+		)
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		self.assertRaises(frappe.PermissionError, reassign, case.name, SECOND_COLLECTOR, "tired of him")
+		frappe.set_user(ROLE_USERS[roles.SUPERVISOR])
+		self.assertRaises(frappe.ValidationError, reassign, case.name, SECOND_COLLECTOR, " ")
+		reassign(case.name, SECOND_COLLECTOR, "Debtor insults the collector on every call (R-C9)")
+		frappe.set_user("Administrator")
+		case.reload()
+		row = case.reassignments[-1]
+		self.assertEqual(
+			(case.collector, row.from_collector, row.to_collector, row.reassigned_by),
+			(SECOND_COLLECTOR, ROLE_USERS[roles.COLLECTOR], SECOND_COLLECTOR, ROLE_USERS[roles.SUPERVISOR]),
+		)
+		open_todos = [t.allocated_to for t in todos(case.name) if t.status == "Open"]
+		self.assertIn(SECOND_COLLECTOR, open_todos)
+		self.assertNotIn(ROLE_USERS[roles.COLLECTOR], open_todos)

@@ -1,0 +1,84 @@
+# Copyright (c) 2026, collections_module developers and Contributors
+# See license.txt
+"""A waiver changes nothing in the ledger until it is approved (R-C8)."""
+
+import frappe
+from frappe.model.workflow import WorkflowPermissionError, WorkflowTransitionError, apply_workflow
+from frappe.tests.utils import FrappeTestCase
+
+from collections_module.policy import roles
+from collections_module.tests.utils import ROLE_USERS, ensure_users, open_case, ready_case
+
+test_ignore = ["Collection Case", "Sales Invoice", "Journal Entry", "Customer"]
+REFUSED = (WorkflowPermissionError, WorkflowTransitionError)
+
+
+class TestCollectionWaiver(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		ensure_users()
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def test_waiver_has_no_effect_until_approved(self):
+		case = ready_case("Waiver")
+		invoice = case.invoices[0].sales_invoice
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		waiver = frappe.get_doc(
+			{
+				"doctype": "Collection Waiver",
+				"collection_case": case.name,
+				"sales_invoice": invoice,
+				"waiver_type": "Penalty",
+				"amount": 150,
+				"reason": "Late-payment penalty waived for payment in full by month end",
+			}
+		).insert()
+		self.assertEqual(frappe.db.get_value("Sales Invoice", invoice, "outstanding_amount"), 1000)
+		self.assertRaises(REFUSED, apply_workflow, waiver, "Approve")  # a collector cannot approve
+		self.assertEqual(frappe.db.get_value("Sales Invoice", invoice, "outstanding_amount"), 1000)
+		self.assertFalse(frappe.db.exists("Journal Entry", {"cheque_no": waiver.name}))
+
+		frappe.set_user(ROLE_USERS[roles.MANAGER])
+		apply_workflow(waiver, "Approve")
+		frappe.set_user("Administrator")
+		waiver.reload()
+		self.assertEqual((waiver.status, waiver.approved_by), ("Approved", ROLE_USERS[roles.MANAGER]))
+		self.assertEqual(frappe.db.get_value("Journal Entry", waiver.journal_entry, "docstatus"), 1)
+		self.assertEqual(frappe.db.get_value("Sales Invoice", invoice, "outstanding_amount"), 850)
+		self.assertEqual(open_case(case.customer).total_outstanding, 850)
+
+	def test_waiver_cannot_exceed_the_outstanding(self):
+		case = ready_case("Too Much")
+		doc = frappe.get_doc(
+			{
+				"doctype": "Collection Waiver",
+				"collection_case": case.name,
+				"sales_invoice": case.invoices[0].sales_invoice,
+				"waiver_type": "Principal",
+				"amount": 1000.01,
+				"reason": "x",
+			}
+		)
+		self.assertRaisesRegex(frappe.ValidationError, "more than the invoice's outstanding", doc.insert)
+
+	def test_rejected_waiver_changes_nothing(self):
+		case = ready_case("Rejected Waiver")
+		invoice = case.invoices[0].sales_invoice
+		waiver = frappe.get_doc(
+			{
+				"doctype": "Collection Waiver",
+				"collection_case": case.name,
+				"sales_invoice": invoice,
+				"waiver_type": "Interest",
+				"amount": 50,
+				"reason": "asks for goodwill",
+			}
+		).insert()
+		frappe.set_user(ROLE_USERS[roles.OWNER])
+		apply_workflow(waiver, "Reject")
+		frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.get_value("Sales Invoice", invoice, "outstanding_amount"), 1000)
+		self.assertIsNone(frappe.db.get_value("Collection Waiver", waiver.name, "journal_entry"))

@@ -1,0 +1,52 @@
+# Copyright (c) 2026, collections_module developers and contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe.model.document import Document
+from frappe.utils import getdate
+
+from collections_module.contact_conduct import enforce, to_utc
+
+TIMING_FIELDS = ("collection_case", "start_time", "channel", "direction", "effective", "contact_point")
+
+
+class ContactLog(Document):
+	"""Every contact is recorded (R-C1); saving one that breaks the contact rules is refused (R-C2..R-C7)."""
+
+	def validate(self):
+		self.start_utc = to_utc(self.start_time).replace(tzinfo=None)
+		if self.is_new() or any(self.has_value_changed(f) for f in TIMING_FIELDS):
+			enforce(
+				self, self.start_time, self.channel, self.direction, bool(self.effective), self.contact_point
+			)
+
+	def on_update(self):
+		"""The case shows the last contact and the next step before the next one starts (步步为营)."""
+		case = frappe.get_doc("Collection Case", self.collection_case)
+		latest = frappe.db.get_value(
+			"Contact Log",
+			{"collection_case": case.name},
+			["name", "start_time"],
+			order_by="start_time desc",
+			as_dict=True,
+		)
+		if latest and latest.name != self.name:
+			return  # an older contact edited: the case keeps the latest
+		case.last_contact_on = getdate(self.start_time)
+		case.last_contact_summary = f"{self.channel} ({self.outcome}): {self.summary}"[:500]
+		case.next_step, case.next_step_date = self.next_step, self.next_step_date
+		if self.outcome == "Promise to Pay":
+			case.update(
+				{
+					"promise_amount": self.promise_amount,
+					"promise_date": self.promise_date,
+					"promise_status": "Pending",
+					"promise_made_on": getdate(self.start_time),
+					"status": "Promise to Pay",
+				}
+			)
+		elif self.outcome == "Dispute Raised":
+			case.disputed = 1
+			case.dispute_reason = case.dispute_reason or self.summary
+		case.flags.ignore_permissions = True
+		case.save()

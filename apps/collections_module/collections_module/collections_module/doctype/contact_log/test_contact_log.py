@@ -1,0 +1,211 @@
+# Copyright (c) 2026, collections_module developers and Contributors
+# See license.txt
+"""Contact conduct on a real site (R-C1..R-C7, R-D4): every refusal names its rule and the next allowed
+time, through the document API and the REST API alike."""
+
+import frappe
+import frappe.client
+from frappe.tests.utils import FrappeTestCase
+
+from collections_module.contact_conduct import ContactNotAllowed
+from collections_module.ladder_run import run
+from collections_module.policy import roles
+from collections_module.tests.utils import (
+	ROLE_USERS,
+	contact_log,
+	ensure_users,
+	local_time,
+	notifications,
+	pay,
+	ready_case,
+	today,
+	todos,
+)
+
+test_ignore = ["Collection Case", "User", "Contact Rule Exception"]
+SH = "Asia/Shanghai"
+
+
+class TestContactLog(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		ensure_users()
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def test_contact_outside_hours_refused_through_the_rest_api_with_rule_and_next_time(self):
+		case = ready_case("Late Call")
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		late = contact_log(case, local_time(SH, -1, 21, 30)).as_dict()
+		with self.assertRaises(ContactNotAllowed) as refused:
+			frappe.client.insert(late)
+		message = str(refused.exception)
+		self.assertIn("outside the allowed hours 08:00-21:00", message)
+		self.assertIn("Rule: hours (Source Rules)", message)
+		self.assertIn(f"Next allowed: {today():%Y-%m-%d} 08:00 debtor's time", message)
+		# inside the window it is recorded, stored in UTC and shown in the debtor's time
+		ok = contact_log(case, local_time(SH, -1, 10, 15)).insert()
+		self.assertEqual(ok.debtor_local_time[-21:], "10:15 (Asia/Shanghai)")
+		self.assertEqual(ok.start_utc.hour, 2)
+
+	def test_eleventh_call_of_a_day_refused_and_supervisor_exception_recorded(self):
+		case = ready_case("Eleven Calls")
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		for i in range(10):
+			contact_log(case, local_time(SH, 0, 9, 5 * i)).insert()
+		eleventh = contact_log(case, local_time(SH, 0, 14))
+		self.assertRaisesRegex(ContactNotAllowed, "10 outbound calls already today", eleventh.insert)
+
+		self.assertRaises(
+			frappe.PermissionError,
+			frappe.get_doc(
+				{"doctype": "Contact Rule Exception", "collection_case": case.name, "reason": "I want to"}
+			).insert,
+		)
+		frappe.set_user(ROLE_USERS[roles.SUPERVISOR])
+		exception = frappe.get_doc(
+			{
+				"doctype": "Contact Rule Exception",
+				"collection_case": case.name,
+				"reason": "Debtor asked us to call back at 14:00 with the bank details",
+			}
+		).insert()
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		allowed = contact_log(case, local_time(SH, 0, 14)).insert()
+		self.assertEqual(allowed.rule_exception, exception.name)
+		exception.reload()
+		self.assertEqual(
+			(exception.contact_log, exception.broken_rule, exception.authorized_by),
+			(allowed.name, "calls per day", ROLE_USERS[roles.SUPERVISOR]),
+		)
+		# one exception, one contact
+		self.assertRaises(ContactNotAllowed, contact_log(case, local_time(SH, 0, 15)).insert)
+
+	def test_dispute_pauses_collection_and_tells_the_supervisor(self):
+		case = ready_case("Disputes")
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		contact_log(
+			case,
+			local_time(SH, -1, 10),
+			outcome="Dispute Raised",
+			effective=1,
+			summary="Says the goods were never ordered",
+		).insert()
+		frappe.set_user("Administrator")
+		case.reload()
+		self.assertEqual((case.disputed, case.status), (1, "Paused"))
+		self.assertIn(ROLE_USERS[roles.SUPERVISOR], {n.for_user for n in notifications(case.name)})
+		before = len(todos(case.name))
+		run(today(), customers=[case.customer])
+		self.assertEqual(len(todos(case.name)), before)  # the daily run creates no follow-up
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		self.assertRaisesRegex(
+			ContactNotAllowed, "disputes the debt", contact_log(case, local_time(SH, 0, 10)).insert
+		)
+		# resolving the dispute resumes collection
+		frappe.set_user(ROLE_USERS[roles.SUPERVISOR])
+		case.reload()
+		case.disputed = 0
+		case.save()
+		self.assertEqual(case.status, "Open")
+
+	def test_unverified_case_cannot_be_contacted(self):
+		case = ready_case("Not Verified", verified=False)
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		self.assertRaisesRegex(
+			ContactNotAllowed, "not verified", contact_log(case, local_time(SH, -1, 10)).insert
+		)
+		# the debtor calling in is recorded all the same
+		contact_log(case, local_time(SH, -1, 10), direction="Inbound").insert()
+
+	def test_do_not_contact_point_refused_and_sensitive_warned(self):
+		case = ready_case("Third Parties")
+		case.append(
+			"contact_points",
+			{
+				"contact_name": "Village committee",
+				"relation": "Village/Residents' Committee",
+				"flag": "Sensitive",
+			},
+		)
+		case.append(
+			"contact_points",
+			{
+				"contact_name": "Brother",
+				"relation": "Family",
+				"flag": "Do Not Contact",
+				"note": "Objected, 2026-06-01",
+			},
+		)
+		case.save()
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		refused = contact_log(case, local_time(SH, -1, 10), contact_point="brother", relation="Family")
+		self.assertRaisesRegex(ContactNotAllowed, "asked not to be contacted", refused.insert)
+		contact_log(case, local_time(SH, -1, 11), contact_point="Village committee").insert()
+
+	def test_the_case_shows_the_last_contact_and_the_next_step(self):
+		case = ready_case("Step By Step")
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		contact_log(
+			case,
+			local_time(SH, -1, 10),
+			outcome="Callback Requested",
+			effective=1,
+			summary="AP clerk confirmed invoice received",
+			next_step="Call AP manager",
+			next_step_date=today(),
+		).insert()
+		frappe.set_user("Administrator")
+		case.reload()
+		self.assertIn("AP clerk confirmed invoice received", case.last_contact_summary)
+		self.assertEqual((case.next_step, str(case.next_step_date)), ("Call AP manager", str(today())))
+
+	def test_broken_promise_detected_by_the_daily_run(self):
+		from frappe.utils import add_days
+
+		case = ready_case("Promise Broken")
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		contact_log(
+			case,
+			local_time(SH, 0, 10),
+			outcome="Promise to Pay",
+			effective=1,
+			promise_amount=400,
+			promise_date=add_days(today(), 2),
+			summary="Will pay 400 on Friday",
+		).insert()
+		frappe.set_user("Administrator")
+		case.reload()
+		self.assertEqual((case.status, case.promise_status), ("Promise to Pay", "Pending"))
+		run(add_days(today(), 2), customers=[case.customer])  # on the date: still pending, no follow-up
+		case.reload()
+		self.assertEqual(case.promise_status, "Pending")
+		open_before = len([t for t in todos(case.name) if t.status == "Open"])
+		run(add_days(today(), 3), customers=[case.customer])
+		case.reload()
+		self.assertEqual((case.status, case.promise_status), ("Open", "Broken"))
+		followups = [t for t in todos(case.name) if t.status == "Open"]
+		self.assertTrue(any("Promise to pay broken" in t.description for t in followups), followups)
+		self.assertGreaterEqual(len(followups), max(open_before, 1))
+
+	def test_kept_promise_detected_when_the_payment_arrives(self):
+		from frappe.utils import add_days
+
+		case = ready_case("Promise Kept")
+		invoice = case.invoices[0].sales_invoice
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		contact_log(
+			case,
+			local_time(SH, 0, 10),
+			outcome="Promise to Pay",
+			effective=1,
+			promise_amount=400,
+			promise_date=add_days(today(), 2),
+			summary="Will pay 400",
+		).insert()
+		frappe.set_user("Administrator")
+		pay(invoice, amount=400)
+		case.reload()
+		self.assertEqual((case.promise_status, case.status), ("Kept", "In Progress"))

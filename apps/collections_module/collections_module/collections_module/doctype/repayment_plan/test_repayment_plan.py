@@ -1,0 +1,59 @@
+# Copyright (c) 2026, collections_module developers and Contributors
+# See license.txt
+
+import frappe
+from frappe.model.workflow import WorkflowPermissionError, WorkflowTransitionError, apply_workflow
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days
+
+from collections_module.policy import roles
+from collections_module.tests.utils import ROLE_USERS, ensure_users, ready_case, today
+
+test_ignore = ["Collection Case"]
+
+
+class TestRepaymentPlan(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		ensure_users()
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def test_plan_needs_a_managers_approval(self):
+		case = ready_case("Plan")
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		plan = frappe.get_doc(
+			{
+				"doctype": "Repayment Plan",
+				"collection_case": case.name,
+				"reason": "Cash-flow problem; willing to pay",
+				"installments": [
+					{"due_date": add_days(today(), 60), "amount": 500},
+					{"due_date": add_days(today(), 30), "amount": 500},
+				],
+			}
+		).insert()
+		self.assertEqual((plan.status, plan.total_amount), ("Requested", 1000))
+		self.assertEqual(
+			[str(r.due_date) for r in plan.installments],
+			[str(add_days(today(), 30)), str(add_days(today(), 60))],
+		)
+		self.assertRaises((WorkflowPermissionError, WorkflowTransitionError), apply_workflow, plan, "Approve")
+		frappe.set_user(ROLE_USERS[roles.MANAGER])
+		apply_workflow(plan, "Approve")
+		plan.reload()
+		self.assertEqual((plan.status, plan.approved_by), ("Approved", ROLE_USERS[roles.MANAGER]))
+
+	def test_installments_must_be_positive_and_on_distinct_dates(self):
+		case = ready_case("Bad Plan")
+		plan = frappe.get_doc(
+			{
+				"doctype": "Repayment Plan",
+				"collection_case": case.name,
+				"reason": "x",
+				"installments": [{"due_date": today(), "amount": 100}, {"due_date": today(), "amount": 100}],
+			}
+		)
+		self.assertRaisesRegex(frappe.ValidationError, "same date", plan.insert)

@@ -1,0 +1,206 @@
+"""Contact conduct enforced on Contact Logs and Visit Records (R-C2..R-C7), the same for the desk,
+the API and the console: the controllers call `enforce` from `validate`.
+
+Gathers the case's rule set, the debtor's time zone and the recent contacts; the policy core
+(policy/contact_rules.py) decides. A refusal names the rule and the next allowed time. A supervisor's
+Contact Rule Exception lets one contact through the hour/cap rules (never a dispute, a missing
+verification or a do-not-contact objection), and is recorded on both documents.
+"""
+
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import frappe
+from frappe import _
+from frappe.utils import get_datetime, get_system_timezone, getdate, now_datetime, nowdate
+
+from collections_module.policy import contact_rules as cr
+
+DEFAULT_RULE_SET = "Source Rules"
+HISTORY_DAYS = 31
+
+
+class ContactNotAllowed(frappe.ValidationError):
+	pass
+
+
+def rule_set(name: str | None) -> tuple[cr.RuleSet, str | None]:
+	"""A Contact Rule Set document as the policy core's RuleSet, with its default time zone."""
+	doc = frappe.get_cached_doc("Contact Rule Set", name or DEFAULT_RULE_SET)
+	days = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+	return (
+		cr.RuleSet(
+			name=doc.name,
+			start=get_datetime(f"2000-01-01 {doc.start_time}").time(),
+			end=get_datetime(f"2000-01-01 {doc.end_time}").time(),
+			weekdays=frozenset(i for i, d in enumerate(days) if doc.get(d)),
+			max_effective_per_day=doc.max_effective_per_day or None,
+			max_calls_per_day=doc.max_calls_per_day or None,
+			max_visits_per_day=doc.max_visits_per_day or None,
+			rolling_calls=doc.rolling_calls or None,
+			rolling_days=doc.rolling_days or None,
+			quiet_days_after_conversation=doc.quiet_days_after_conversation or None,
+		),
+		doc.default_timezone,
+	)
+
+
+def case_rules(case) -> tuple[cr.RuleSet, str]:
+	"""The case's rule set (its policy's, else the default) and the debtor's time zone."""
+	name = (
+		case.policy and frappe.db.get_value("Collection Policy", case.policy, "contact_rule_set")
+	) or frappe.db.get_single_value("Collection Settings", "default_contact_rule_set")
+	rules, default_tz = rule_set(name)
+	tz = (
+		case.debtor_timezone
+		or frappe.db.get_value("Customer", case.customer, "collection_timezone")
+		or default_tz
+		or get_system_timezone()
+	)
+	return rules, tz
+
+
+def valid_timezone(tz: str | None) -> bool:
+	try:
+		return bool(tz) and ZoneInfo(tz) is not None
+	except (ZoneInfoNotFoundError, ValueError):
+		return False
+
+
+def to_utc(moment) -> datetime:
+	"""A desk datetime (naive, system time zone) as an aware UTC datetime."""
+	return get_datetime(moment).replace(tzinfo=ZoneInfo(get_system_timezone())).astimezone(timezone.utc)
+
+
+def from_utc(moment: datetime) -> datetime:
+	"""An aware datetime as a naive desk datetime in the system time zone."""
+	return moment.astimezone(ZoneInfo(get_system_timezone())).replace(tzinfo=None)
+
+
+def history(case: str, around: datetime, exclude: tuple[str, str] | None = None) -> list[cr.Contact]:
+	"""The case's contacts and made visits in the month before and the days after ``around`` (UTC)."""
+	low, high = (
+		from_utc(around - timedelta(days=HISTORY_DAYS)),
+		from_utc(around + timedelta(days=HISTORY_DAYS)),
+	)
+	logs = frappe.get_all(
+		"Contact Log",
+		filters={"collection_case": case, "start_time": ["between", [low, high]]},
+		fields=["name", "start_time", "channel", "direction", "effective"],
+	)
+	visits = frappe.get_all(
+		"Visit Record",
+		filters={"collection_case": case, "actual_time": ["between", [low, high]]},
+		fields=["name", "actual_time"],
+	)
+	out = [
+		cr.Contact(to_utc(r.start_time), r.channel, r.direction, bool(r.effective))
+		for r in logs
+		if exclude != ("Contact Log", r.name)
+	]
+	out += [
+		cr.Contact(to_utc(v.actual_time), cr.VISIT) for v in visits if exclude != ("Visit Record", v.name)
+	]
+	return out
+
+
+def contact_flag(case, contact_point: str | None) -> str | None:
+	if not contact_point:
+		return None
+	for row in case.get("contact_points") or []:
+		if (row.contact_name or "").strip().lower() == contact_point.strip().lower():
+			return row.flag
+	return None
+
+
+def enforce(
+	doc,
+	moment,
+	channel: str,
+	direction: str = cr.OUTBOUND,
+	effective: bool = False,
+	contact_point: str | None = None,
+):
+	"""Refuse ``doc`` (a Contact Log or Visit Record) when the contact breaks the case's rules."""
+	case = frappe.get_doc("Collection Case", doc.collection_case)
+	require = frappe.db.get_single_value("Collection Settings", "require_verification")
+	gate = cr.case_gate(
+		bool(case.disputed), bool(case.verified) or not require, contact_flag(case, contact_point)
+	)
+	if not gate.allowed and direction == cr.OUTBOUND:
+		frappe.throw(
+			_(gate.message), ContactNotAllowed, title=_("Contact not allowed: {0}").format(_(gate.rule))
+		)
+	if gate.warning:
+		frappe.msgprint(_(gate.warning), indicator="orange", alert=True)
+
+	rules, tz = case_rules(case)
+	at = to_utc(moment)
+	local = at.astimezone(ZoneInfo(tz))
+	doc.debtor_local_time = f"{local:%Y-%m-%d %H:%M} ({tz})"
+	verdict = cr.check_contact(
+		rules,
+		tz,
+		cr.Contact(at, channel, direction, effective),
+		history(case.name, at, (doc.doctype, doc.name)),
+	)
+	if verdict.allowed or doc.get("rule_exception"):
+		return
+	exception = frappe.db.get_value(
+		"Contact Rule Exception",
+		{
+			"collection_case": case.name,
+			"valid_on": getdate(nowdate()),
+			"contact_log": ["is", "not set"],
+			"visit_record": ["is", "not set"],
+		},
+		"name",
+	)
+	if exception:
+		field = "contact_log" if doc.doctype == "Contact Log" else "visit_record"
+		frappe.db.set_value(
+			"Contact Rule Exception", exception, {field: doc.name, "broken_rule": verdict.rule}
+		)
+		doc.rule_exception = exception
+		frappe.msgprint(
+			_("Allowed by the supervisor's exception {0} ({1}).").format(exception, _(verdict.rule)),
+			alert=True,
+		)
+		return
+	nxt = verdict.next_allowed
+	frappe.throw(
+		_("{0} Rule: {1} ({2}). Next allowed: {3} debtor's time ({4} here).").format(
+			_(verdict.message),
+			_(verdict.rule),
+			rules.name,
+			f"{nxt:%Y-%m-%d %H:%M}",
+			f"{from_utc(nxt):%Y-%m-%d %H:%M}",
+		),
+		ContactNotAllowed,
+		title=_("Contact not allowed"),
+	)
+
+
+@frappe.whitelist()
+def contact_status(case: str) -> dict:
+	"""For the case form: may the debtor be called now, if not when, and the timing advice (R-C4)."""
+	doc = frappe.get_doc("Collection Case", case)
+	doc.check_permission("read")
+	require = frappe.db.get_single_value("Collection Settings", "require_verification")
+	gate = cr.case_gate(bool(doc.disputed), bool(doc.verified) or not require)
+	rules, tz = case_rules(doc)
+	now = to_utc(now_datetime())
+	verdict = cr.check_contact(rules, tz, cr.Contact(now), history(doc.name, now)) if gate.allowed else None
+	advice = cr.timing_advice(now, tz)
+	return {
+		"allowed": bool(gate.allowed and verdict.allowed),
+		"rule": gate.rule or (verdict.rule if verdict else ""),
+		"message": _(gate.message) if not gate.allowed else _(verdict.message),
+		"next_allowed": f"{verdict.next_allowed:%Y-%m-%d %H:%M}"
+		if verdict and verdict.next_allowed
+		else None,
+		"timezone": tz,
+		"rule_set": rules.name,
+		"good": [_(x) for x in advice.good],
+		"avoid": [_(x) for x in advice.avoid],
+	}
