@@ -39,4 +39,24 @@ def run_command(context, on_date=None, dry_run=False, customers=()):
 		frappe.destroy()
 
 
+@collections.command("statements")
+@click.option("--date", "on_date", default=None, help="Run as of this date (YYYY-MM-DD); default today.")
+@click.option("--dry-run", is_flag=True, default=False, help="Print what the run would do; write nothing.")
+@pass_context
+def statements_command(context, on_date=None, dry_run=False):
+	"""Generate monthly statements (on the generation day) and follow up unconfirmed ones."""
+	import frappe
+
+	from collections_module.statement_run import run
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		for line in run(on_date, dry_run=dry_run) or ["nothing to do"]:
+			click.echo(line)
+		frappe.db.rollback() if dry_run else frappe.db.commit()
+	finally:
+		frappe.destroy()
+
+
 commands = [collections]

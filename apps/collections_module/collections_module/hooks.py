@@ -22,16 +22,37 @@ _ROLES = [
 	"Business Owner",
 ]
 _WORKFLOW_STATES = ["Requested", "Proposed", "Approved", "Active", "Release Proposed", "Released", "Rejected"]
-_WORKFLOW_STATES += ["Removal Proposed", "Removed"]
+_WORKFLOW_STATES += [
+	"Removal Proposed",
+	"Removed",
+	"Draft",
+	"Under Review",
+	"Sent",
+	"Confirmed",
+	"With Finance",
+]
+_WORKFLOW_STATES += ["Invoiced", "Disputed", "Pending Approval", "Issued"]
 _WORKFLOW_ACTIONS = ["Approve", "Reject", "Activate", "Propose Release", "Release", "Keep Locked"]
-_WORKFLOW_ACTIONS += ["Propose Removal", "Approve Removal", "Keep Listed"]
+_WORKFLOW_ACTIONS += [
+	"Propose Removal",
+	"Approve Removal",
+	"Keep Listed",
+	"Submit for Review",
+	"Approve and Send",
+]
+_WORKFLOW_ACTIONS += ["Return", "Confirm", "Dispute", "Pass to Finance", "Record Invoice Sent", "Revise"]
+_WORKFLOW_ACTIONS += ["Request Approval", "Issue"]
 # Approvals: stock-release locks (R-B7) and the blacklist (R-G4) by the owner (老板); repayment plans
 # and waivers (R-C8) by the manager levels. Each is a Workflow an administrator can edit in the desk.
 _WORKFLOWS = ["Stock Release Lock", "Blacklist Entry", "Repayment Plan", "Collection Waiver"]
+_WORKFLOWS += ["Customer Statement", "Collection Letter"]  # R-A2/R-A3 cycle; R-B8 letters (owner approves)
 
 fixtures = [
 	{"dt": "Role", "filters": [["name", "in", _ROLES]]},
-	{"dt": "Email Template", "filters": [["name", "in", ["Collections Pre-due Reminder"]]]},
+	{
+		"dt": "Email Template",
+		"filters": [["name", "in", ["Collections Pre-due Reminder", "Collections Statement"]]],
+	},
 	{"dt": "Workflow State", "filters": [["name", "in", _WORKFLOW_STATES]]},
 	{"dt": "Workflow Action Master", "filters": [["name", "in", _WORKFLOW_ACTIONS]]},
 	{"dt": "Workflow", "filters": [["name", "in", _WORKFLOWS]]},
@@ -77,7 +98,7 @@ doc_events = {
 
 # The daily run of the overdue ladder (R-B1..R-B8); `bench --site S collections run` runs it by hand.
 scheduler_events = {
-	"daily": ["collections_module.ladder_run.run_daily"],
+	"daily": ["collections_module.ladder_run.run_daily", "collections_module.statement_run.run_daily"],
 }
 
 # Record-level security (R-G5): a Collector sees only the cases assigned to them.

@@ -24,6 +24,20 @@ CUSTOM_FIELDS = {
 			"insert_after": "collection_policy",
 			"description": "IANA name, e.g. Asia/Shanghai: contact hours are judged in it (R-C2).",
 		},
+		{
+			"fieldname": "collection_monthly_statement",
+			"label": "Monthly Statement",
+			"fieldtype": "Check",
+			"insert_after": "collection_timezone",
+			"description": "Generate a statement every month and follow its confirmation (R-A1..R-A4).",
+		},
+		{
+			"fieldname": "collection_receipt_settled",
+			"label": "Settled on Returned Receipts (回单结算)",
+			"fieldtype": "Check",
+			"insert_after": "collection_monthly_statement",
+			"description": "Followed daily once all delivery receipts are in (R-A5).",
+		},
 	],
 	"Customer Group": [
 		{
@@ -59,12 +73,14 @@ def after_install():
 	sync_fixtures("collections_module")
 	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True)
 	ensure_contact_rule_sets()
+	ensure_letter_templates()
 	ensure_default_policy()
 
 
 def after_migrate():
 	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True)
 	ensure_contact_rule_sets()
+	ensure_letter_templates()
 	ensure_default_policy()
 
 
@@ -92,6 +108,70 @@ CONTACT_RULE_SETS = [
 		"quiet_days_after_conversation": 7,
 	},
 ]
+
+
+# Letter templates (R-D3): the consequences text of each letter, editable in the desk.
+LETTER_TEMPLATES = [
+	(
+		"Collection Letter",
+		"en",
+		"Collection letter: overdue account of {{ doc.customer_name }}",
+		"<p>Despite our reminders, {{ doc.customer_name }} has not paid the invoices listed above, now up to "
+		"{{ doc.oldest_days_overdue }} days overdue. Please pay the overdue amount within 7 days of this letter. "
+		"Otherwise we will suspend deliveries and credit, and consider further steps to recover the debt.</p>",
+	),
+	(
+		"Collection Letter",
+		"zh",
+		"催款函:{{ doc.customer_name }} 逾期欠款",
+		"<p>经我司多次提醒,贵司仍未支付上列发票款项,最长已逾期 {{ doc.oldest_days_overdue }} 天。请于本函发出之日起七日内付清逾期款项。"
+		"逾期未付,我司将暂停供货及信用额度,并保留采取进一步措施追讨欠款的权利。</p>",
+	),
+	(
+		"Reconciliation Letter",
+		"en",
+		"Reconciliation of account: {{ doc.customer_name }}",
+		"<p>Please check the invoices and balance listed above against your records and confirm them, or tell us "
+		"of any difference, within 10 days. Without an answer we will take the balance as agreed.</p>",
+	),
+	(
+		"Reconciliation Letter",
+		"zh",
+		"对账函:{{ doc.customer_name }}",
+		"<p>请贵司核对上列发票及余额,并于十日内签字确认或告知差异。逾期未回复的,视为贵司确认上述余额无误。</p>",
+	),
+	(
+		"Lawyer's Letter",
+		"en",
+		"Lawyer's letter: final demand to {{ doc.customer_name }}",
+		"<p>On behalf of our client {{ doc.company }}, we demand payment of the overdue amount listed above within "
+		"7 days. Failing payment, our client will start legal proceedings without further notice and claim the debt, "
+		"interest, legal costs and all other losses.</p>",
+	),
+	(
+		"Lawyer's Letter",
+		"zh",
+		"律师函:致 {{ doc.customer_name }}",
+		"<p>受 {{ doc.company }} 委托,现正式函告贵司:请于收到本函之日起七日内付清上列逾期款项。"
+		"逾期未付,委托人将不再另行通知,直接提起诉讼,追索欠款、利息、律师费及其他全部损失。</p>",
+	),
+]
+
+
+def ensure_letter_templates():
+	for letter_type, language, subject, consequences in LETTER_TEMPLATES:
+		name = f"{letter_type} ({language})"
+		if not frappe.db.exists("Letter Template", name):
+			frappe.get_doc(
+				{
+					"doctype": "Letter Template",
+					"template_name": name,
+					"letter_type": letter_type,
+					"language": language,
+					"subject": subject,
+					"consequences": consequences,
+				}
+			).insert(ignore_permissions=True)
 
 
 def ensure_contact_rule_sets():
@@ -131,6 +211,9 @@ def ensure_default_policy():
 		if df.default is not None and df.fieldname not in stored:
 			settings.set(df.fieldname, df.default)
 			changed = True
+	if not settings.statement_email_template and frappe.db.exists("Email Template", "Collections Statement"):
+		settings.statement_email_template = "Collections Statement"
+		changed = True
 	if not settings.default_contact_rule_set:
 		settings.default_contact_rule_set = CONTACT_RULE_SETS[0]["rule_set_name"]
 		changed = True

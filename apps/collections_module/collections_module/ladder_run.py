@@ -19,11 +19,13 @@ from frappe.utils import flt, fmt_money, getdate, nowdate
 
 from collections_module.collections_module.doctype.collection_policy.collection_policy import load_ladders
 from collections_module.integrations.erpnext import receivables
+from collections_module.letter_run import LetterPlan, apply_letters, plan_letters
 from collections_module.lock_run import LockPlan, apply_locks, plan_locks
 from collections_module.policy import contact_rules as cr
 from collections_module.policy import ladder as lad
 from collections_module.policy.dates import aging_bucket
 from collections_module.policy.ledger import OverdueLine, TermDue, overdue_lines, reminder_terms
+from collections_module.tasks import assign_follow_up, notify
 
 CASE = "Collection Case"
 CASE_FIELDS = [
@@ -96,6 +98,7 @@ class RunReport:
 	cases: list[CasePlan] = field(default_factory=list)
 	reminders: list[ReminderPlan] = field(default_factory=list)
 	locks: list[LockPlan] = field(default_factory=list)
+	letters: list[LetterPlan] = field(default_factory=list)
 	warnings: list[str] = field(default_factory=list)
 
 	def lines(self) -> list[str]:
@@ -123,6 +126,7 @@ class RunReport:
 				f" -> {r.recipient or '(no e-mail address: not sent)'}"
 			)
 		out += [lock.line() for lock in self.locks]
+		out += [letter.line() for letter in self.letters]
 		out += [f"WARN   {w}" for w in self.warnings]
 		out.append(
 			f"{len(self.cases)} cases touched, {sum(1 for p in self.cases if p.decision and p.decision.follow_up_due)} "
@@ -196,6 +200,7 @@ def run(
 
 	if follow_ups:  # lock proposals and releases are decisions of the daily run, like follow-ups
 		report.locks = plan_locks(report.cases, ladders, on_date, customers)
+		report.letters = plan_letters(report.cases)
 
 	if reminders:
 		report.reminders = _plan_reminders(invoices, policy_of, ladders, on_date)
@@ -451,6 +456,7 @@ def _apply(report: RunReport):
 			frappe.log_error(title=f"Collections run: case of {plan.customer}")
 	_store_passing_days(figures_only, report.on_date)
 	apply_locks(report.locks, report.on_date)
+	apply_letters(report.letters)
 	for reminder in report.reminders:
 		_send_reminder(reminder)
 
@@ -564,8 +570,6 @@ def _money(amount: float, company: str) -> str:
 
 
 def _assign_follow_up(doc, d: lad.Decision, plan: CasePlan, on_date: date):
-	from frappe.desk.form.assign_to import add as assign
-
 	description = _("Follow up {0}: stage {1}, {2} days overdue, {3} overdue. Channels: {4}.").format(
 		doc.customer_name or doc.customer,
 		d.stage.name,
@@ -583,30 +587,11 @@ def _assign_follow_up(doc, d: lad.Decision, plan: CasePlan, on_date: date):
 		)
 	if not doc.verified and frappe.db.get_single_value("Collection Settings", "require_verification"):
 		description = _("Verify identity and debt first (R-C7).") + " " + description
-	for user in plan.owners:
-		open_todo = frappe.db.get_value(
-			"ToDo",
-			{"reference_type": CASE, "reference_name": doc.name, "allocated_to": user, "status": "Open"},
-		)
-		if open_todo:  # the last follow-up is still open: it is due again, now
-			frappe.db.set_value("ToDo", open_todo, {"date": on_date, "description": description})
-		else:
-			assign(
-				{
-					"assign_to": [user],
-					"doctype": CASE,
-					"name": doc.name,
-					"description": description,
-					"date": on_date,
-				},
-				ignore_permissions=True,
-			)
+	assign_follow_up(CASE, doc.name, plan.owners, description, on_date)
 
 
 def _notify(doc, d: lad.Decision, plan: CasePlan):
 	"""Desk notification (and e-mail, per the user's notification settings) to each level entered."""
-	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
-
 	subject = _("Collection case {0} ({1}) reached the {2} stage: {3} days overdue, {4} overdue.").format(
 		doc.name,
 		doc.customer_name or doc.customer,
@@ -614,18 +599,7 @@ def _notify(doc, d: lad.Decision, plan: CasePlan):
 		plan.oldest_days,
 		_money(plan.total, doc.company),
 	)
-	users = sorted({u for role_users in plan.notify.values() for u in role_users})
-	if users:
-		make_notification_logs(
-			{
-				"type": "Alert",
-				"document_type": CASE,
-				"document_name": doc.name,
-				"subject": subject,
-				"email_content": d.reason,
-			},
-			users,
-		)
+	notify([u for role_users in plan.notify.values() for u in role_users], CASE, doc.name, subject, d.reason)
 
 
 def _store_passing_days(plans: list[CasePlan], on_date: date):

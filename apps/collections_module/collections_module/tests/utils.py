@@ -182,13 +182,13 @@ def make_invoice(
 	return si
 
 
-def pay(invoice: str, amount: float | None = None):
+def pay(invoice: str, amount: float | None = None, posting_date=None):
 	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
 
 	pe = get_payment_entry("Sales Invoice", invoice)
 	pe.reference_no = "CM-TEST"
-	pe.reference_date = today()
-	pe.posting_date = today()
+	pe.reference_date = posting_date or today()
+	pe.posting_date = posting_date or today()
 	if amount is not None:
 		pe.paid_amount = pe.received_amount = amount
 		pe.references[0].allocated_amount = amount

@@ -54,24 +54,18 @@ class CollectionCase(Document):
 			self.notify_dispute()
 
 	def notify_dispute(self):
-		from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
-
 		from collections_module.ladder_run import role_holders
+		from collections_module.tasks import notify
 
-		users = role_holders().get(roles.SUPERVISOR, [])
-		if users:
-			make_notification_logs(
-				{
-					"type": "Alert",
-					"document_type": self.doctype,
-					"document_name": self.name,
-					"subject": _("{0} disputes the debt: case {1} is paused and needs investigation.").format(
-						self.customer_name or self.customer, self.name
-					),
-					"email_content": self.dispute_reason or "",
-				},
-				users,
-			)
+		notify(
+			role_holders().get(roles.SUPERVISOR, []),
+			self.doctype,
+			self.name,
+			_("{0} disputes the debt: case {1} is paused and needs investigation.").format(
+				self.customer_name or self.customer, self.name
+			),
+			self.dispute_reason or "",
+		)
 
 	def validate_one_open_case(self):
 		existing = frappe.db.get_value(

@@ -15,6 +15,8 @@ class ContactLog(Document):
 
 	def validate(self):
 		self.start_utc = to_utc(self.start_time).replace(tzinfo=None)
+		if self.flags.ignore_contact_rules:  # set only by server code for system-made contacts
+			return
 		if self.is_new() or any(self.has_value_changed(f) for f in TIMING_FIELDS):
 			enforce(
 				self, self.start_time, self.channel, self.direction, bool(self.effective), self.contact_point

@@ -1,8 +1,0 @@
-// Copyright (c) 2026, collections_module developers and contributors
-// For license information, please see license.txt
-
-// frappe.ui.form.on("Visit Record", {
-// 	refresh(frm) {
-
-// 	},
-// });
