@@ -133,9 +133,7 @@ class TestCustomerStatement(FrappeTestCase):
 
 	def test_workflow_roles_sending_and_confirmation(self):
 		customer, _si, _dn = self.month_with_activity("Statement Workflow")
-		case_customer_invoice = make_invoice(
-			customer, due_in_days=-10, amount=50
-		)  # an open case to log the send on
+		make_invoice(customer, due_in_days=-10, amount=50)  # an open case to log the send on
 		st = self.statement(customer)
 		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
 		apply_workflow(st, "Submit for Review")
