@@ -11,7 +11,8 @@ ADMIN_PASSWORD="${ADMIN_PASSWORD:-admin}"
 
 sudo apt-get update
 sudo apt-get install -y git python3-dev python3-venv python3-pip pipx mariadb-server mariadb-client \
-	redis-server libmariadb-dev pkg-config xvfb libfontconfig nodejs npm curl cron
+	redis-server libmariadb-dev pkg-config xvfb libfontconfig nodejs npm curl cron \
+	fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 poppler-utils   # CJK font and WeasyPrint for the PDFs
 sudo npm install -g yarn
 printf '[mysqld]\ncharacter-set-server = utf8mb4\ncollation-server = utf8mb4_unicode_ci\n[mysql]\ndefault-character-set = utf8mb4\n' \
 	| sudo tee /etc/mysql/mariadb.conf.d/99-frappe.cnf >/dev/null
