@@ -227,7 +227,14 @@ def ensure_default_policy():
 
 
 def before_uninstall():
-	"""Leave ERPNext as it was: drop the custom fields this app added to its doctypes."""
+	"""Leave ERPNext as it was: drop the custom fields this app added to its doctypes, and the
+	workflows and e-mail templates it shipped (its own doctypes go with the app)."""
+	from collections_module.hooks import _WORKFLOWS
+
+	for name in _WORKFLOWS:
+		frappe.delete_doc("Workflow", name, ignore_permissions=True, force=True, ignore_missing=True)
+	for name in ("Collections Pre-due Reminder", "Collections Statement"):
+		frappe.delete_doc("Email Template", name, ignore_permissions=True, force=True, ignore_missing=True)
 	for doctype, fields in CUSTOM_FIELDS.items():
 		for df in fields:
 			name = frappe.db.get_value("Custom Field", {"dt": doctype, "fieldname": df["fieldname"]})
