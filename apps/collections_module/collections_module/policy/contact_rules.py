@@ -116,40 +116,24 @@ def _one_check(rules: RuleSet, tz: str, c: Contact, history: list[Contact]) -> V
 				nxt,
 			)
 	same_day = [h for h in history if _local(h.at, tz).date() == local.date() and h.direction == OUTBOUND]
-	tomorrow = None
-
-	def next_day():
-		nonlocal tomorrow
-		tomorrow = tomorrow or _next_window_start(local, rules, tz, include_today=False)
-		return tomorrow
-
-	if c.is_call and rules.max_calls_per_day is not None:
-		calls = sum(1 for h in same_day if h.is_call)
-		if calls >= rules.max_calls_per_day:
-			return Verdict(
-				False,
-				"calls per day",
-				f"{calls} outbound calls already today; at most {rules.max_calls_per_day} a day.",
-				next_day(),
-			)
-	if c.effective and rules.max_effective_per_day is not None:
-		effective = sum(1 for h in same_day if h.effective)
-		if effective >= rules.max_effective_per_day:
-			return Verdict(
-				False,
-				"effective conversations per day",
-				f"{effective} effective conversations already today; at most {rules.max_effective_per_day} a day.",
-				next_day(),
-			)
-	if c.is_visit and rules.max_visits_per_day is not None:
-		visits = sum(1 for h in same_day if h.is_visit)
-		if visits >= rules.max_visits_per_day:
-			return Verdict(
-				False,
-				"visits per day",
-				f"{visits} visits already today; at most {rules.max_visits_per_day} a day.",
-				next_day(),
-			)
+	# R-C3 daily caps: (applies to this contact, counts in the history, cap, rule, what is counted)
+	daily_caps = (
+		(c.is_call, lambda h: h.is_call, rules.max_calls_per_day, "calls per day", "outbound calls"),
+		(
+			c.effective,
+			lambda h: h.effective,
+			rules.max_effective_per_day,
+			"effective conversations per day",
+			"effective conversations",
+		),
+		(c.is_visit, lambda h: h.is_visit, rules.max_visits_per_day, "visits per day", "visits"),
+	)
+	for applies, counts, cap, rule, what in daily_caps:
+		if applies and cap is not None:
+			done = sum(1 for h in same_day if counts(h))
+			if done >= cap:
+				tomorrow = _next_window_start(local, rules, tz, include_today=False)
+				return Verdict(False, rule, f"{done} {what} already today; at most {cap} a day.", tomorrow)
 	at = _aware(c.at)
 	if c.is_call and rules.rolling_calls and rules.rolling_days:
 		window = timedelta(days=rules.rolling_days)

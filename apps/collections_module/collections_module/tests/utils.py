@@ -3,6 +3,7 @@
 from datetime import date
 
 import frappe
+from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, nowdate
 
 from collections_module.policy import roles
@@ -313,3 +314,15 @@ def contact_log(case, start_time, **fields):
 			**fields,
 		}
 	)
+
+
+class CollectionsTestCase(FrappeTestCase):
+	"""Integration tests as real users: the collection users exist, and each test ends as Administrator."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		ensure_users()
+
+	def tearDown(self):
+		frappe.set_user("Administrator")

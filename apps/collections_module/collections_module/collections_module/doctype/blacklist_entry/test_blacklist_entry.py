@@ -8,15 +8,14 @@ from frappe.model.workflow import WorkflowPermissionError, WorkflowTransitionErr
 
 # a user without the transition is refused one way or the other, depending on the state
 REFUSED = (WorkflowPermissionError, WorkflowTransitionError)
-from frappe.tests.utils import FrappeTestCase
 
 from collections_module.integrations.erpnext.blacklist_guard import CustomerBlacklisted
 from collections_module.policy import roles
 from collections_module.tests.utils import (
 	ROLE_USERS,
+	CollectionsTestCase,
 	company,
 	ensure_item,
-	ensure_users,
 	make_customer,
 	make_sales_order,
 	set_settings,
@@ -39,17 +38,13 @@ def quotation(customer):
 	)
 
 
-class TestBlacklistEntry(FrappeTestCase):
+class TestBlacklistEntry(CollectionsTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		ensure_users()
 		set_settings(
 			blacklist_refuses_quotations=1, blacklist_refuses_sales_orders=1, blacklist_holds_credit=1
 		)
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
 
 	def test_listing_refuses_sales_until_removed_and_holds_credit(self):
 		customer = make_customer("Defaulter")

@@ -3,14 +3,13 @@
 """Record-level security of collection cases (R-G5), checked as real users."""
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from collections_module.policy import roles
 from collections_module.tests.utils import (
 	ROLE_USERS,
 	SECOND_COLLECTOR,
+	CollectionsTestCase,
 	case_of,
-	ensure_users,
 	make_customer,
 	make_invoice,
 	open_case,
@@ -20,15 +19,7 @@ from collections_module.tests.utils import (
 test_ignore = ["Customer", "Company", "User", "Collection Policy", "Sales Invoice", "Currency"]
 
 
-class TestCasePermissions(FrappeTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		ensure_users()
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
-
+class TestCasePermissions(CollectionsTestCase):
 	def test_collector_sees_only_assigned_cases_supervisor_sees_all(self):
 		mine = make_customer("Mine")
 		theirs = make_customer("Theirs")
@@ -63,15 +54,7 @@ class TestCasePermissions(FrappeTestCase):
 		self.assertTrue(frappe.has_permission("Collection Policy", "read"))
 
 
-class TestCaseReassignment(FrappeTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		ensure_users()
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
-
+class TestCaseReassignment(CollectionsTestCase):
 	def test_supervisor_hands_a_case_over_with_a_reason_and_the_follow_ups_move(self):
 		from collections_module.collections_module.doctype.collection_case.collection_case import reassign
 		from collections_module.ladder_run import run

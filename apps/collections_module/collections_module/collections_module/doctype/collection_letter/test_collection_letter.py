@@ -7,15 +7,14 @@ import io
 
 import frappe
 from frappe.model.workflow import WorkflowPermissionError, WorkflowTransitionError, apply_workflow
-from frappe.tests.utils import FrappeTestCase
 from pypdf import PdfReader
 
 from collections_module.ladder_run import run
 from collections_module.policy import roles
 from collections_module.tests.utils import (
 	ROLE_USERS,
+	CollectionsTestCase,
 	ensure_outgoing_email_account,
-	ensure_users,
 	ready_case,
 	today,
 )
@@ -43,15 +42,11 @@ def embedded_fonts(reader: PdfReader) -> set[str]:
 	return names
 
 
-class TestCollectionLetter(FrappeTestCase):
+class TestCollectionLetter(CollectionsTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		ensure_users()
 		ensure_outgoing_email_account()
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
 
 	def letter(self, case, letter_type="Lawyer's Letter", language="zh", **fields):
 		return frappe.get_doc(

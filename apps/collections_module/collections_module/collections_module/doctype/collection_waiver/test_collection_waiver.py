@@ -4,24 +4,15 @@
 
 import frappe
 from frappe.model.workflow import WorkflowPermissionError, WorkflowTransitionError, apply_workflow
-from frappe.tests.utils import FrappeTestCase
 
 from collections_module.policy import roles
-from collections_module.tests.utils import ROLE_USERS, ensure_users, open_case, ready_case
+from collections_module.tests.utils import ROLE_USERS, CollectionsTestCase, open_case, ready_case
 
 test_ignore = ["Collection Case", "Sales Invoice", "Journal Entry", "Customer"]
 REFUSED = (WorkflowPermissionError, WorkflowTransitionError)
 
 
-class TestCollectionWaiver(FrappeTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		ensure_users()
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
-
+class TestCollectionWaiver(CollectionsTestCase):
 	def test_waiver_has_no_effect_until_approved(self):
 		case = ready_case("Waiver")
 		invoice = case.invoices[0].sales_invoice

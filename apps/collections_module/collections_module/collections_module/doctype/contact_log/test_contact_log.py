@@ -5,15 +5,14 @@ time, through the document API and the REST API alike."""
 
 import frappe
 import frappe.client
-from frappe.tests.utils import FrappeTestCase
 
 from collections_module.contact_conduct import ContactNotAllowed
 from collections_module.ladder_run import run
 from collections_module.policy import roles
 from collections_module.tests.utils import (
 	ROLE_USERS,
+	CollectionsTestCase,
 	contact_log,
-	ensure_users,
 	local_time,
 	notifications,
 	pay,
@@ -26,15 +25,7 @@ test_ignore = ["Collection Case", "User", "Contact Rule Exception"]
 SH = "Asia/Shanghai"
 
 
-class TestContactLog(FrappeTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		ensure_users()
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
-
+class TestContactLog(CollectionsTestCase):
 	def test_contact_outside_hours_refused_through_the_rest_api_with_rule_and_next_time(self):
 		case = ready_case("Late Call")
 		frappe.set_user(ROLE_USERS[roles.COLLECTOR])

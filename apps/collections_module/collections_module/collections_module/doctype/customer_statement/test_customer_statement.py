@@ -6,7 +6,6 @@ import calendar
 
 import frappe
 from frappe.model.workflow import WorkflowPermissionError, WorkflowTransitionError, apply_workflow
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate
 
 from collections_module.policy import roles
@@ -14,16 +13,14 @@ from collections_module.policy.statements import previous_month
 from collections_module.statement_run import follow_up, generate
 from collections_module.tests.utils import (
 	ROLE_USERS,
+	CollectionsTestCase,
 	company,
 	ensure_outgoing_email_account,
-	ensure_users,
 	make_customer,
 	make_delivery_note,
 	make_invoice,
-	notifications,
 	pay,
 	today,
-	todos,
 )
 
 test_ignore = ["Customer", "Company"]
@@ -52,16 +49,12 @@ def gl_report_closing(customer, from_date, to_date):
 	return closing["debit"] - closing["credit"]
 
 
-class TestCustomerStatement(FrappeTestCase):
+class TestCustomerStatement(CollectionsTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		ensure_users()
 		ensure_outgoing_email_account()
 		cls.first, cls.last = previous_month(getdate(today()))
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
 
 	def month_with_activity(self, label, email="ap@example.com"):
 		"""Opening invoice before the period; in it an invoice, a payment, a credit note and a delivery."""

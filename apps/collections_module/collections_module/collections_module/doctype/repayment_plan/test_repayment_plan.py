@@ -3,24 +3,15 @@
 
 import frappe
 from frappe.model.workflow import WorkflowPermissionError, WorkflowTransitionError, apply_workflow
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days
 
 from collections_module.policy import roles
-from collections_module.tests.utils import ROLE_USERS, ensure_users, ready_case, today
+from collections_module.tests.utils import ROLE_USERS, CollectionsTestCase, ready_case, today
 
 test_ignore = ["Collection Case"]
 
 
-class TestRepaymentPlan(FrappeTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		ensure_users()
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
-
+class TestRepaymentPlan(CollectionsTestCase):
 	def test_plan_needs_a_managers_approval(self):
 		case = ready_case("Plan")
 		frappe.set_user(ROLE_USERS[roles.COLLECTOR])

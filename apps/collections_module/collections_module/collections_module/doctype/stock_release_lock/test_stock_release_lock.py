@@ -8,7 +8,6 @@ from frappe.model.workflow import WorkflowPermissionError, WorkflowTransitionErr
 
 # a user without the transition is refused one way or the other, depending on the state
 REFUSED = (WorkflowPermissionError, WorkflowTransitionError)
-from frappe.tests.utils import FrappeTestCase
 
 from collections_module.integrations.erpnext.shipment_guard import StockReleaseLocked
 from collections_module.ladder_run import run
@@ -16,7 +15,7 @@ from collections_module.policy import roles
 from collections_module.tests.utils import (
 	ROLE_USERS,
 	WAREHOUSE_USER,
-	ensure_users,
+	CollectionsTestCase,
 	make_customer,
 	make_delivery_note,
 	make_invoice,
@@ -38,15 +37,11 @@ def live_lock(customer):
 	return frappe.get_doc(LOCK, name) if name else None
 
 
-class TestStockReleaseLock(FrappeTestCase):
+class TestStockReleaseLock(CollectionsTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		ensure_users()
 		set_settings(hold_sales_orders=0, auto_release=0, release_threshold=0, pass_role=roles.OWNER)
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
 
 	def locked_customer(self):
 		customer = make_customer("Locked")

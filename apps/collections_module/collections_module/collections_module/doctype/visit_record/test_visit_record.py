@@ -3,11 +3,10 @@
 """外访记录表 (R-D2): identity disclosure required; made visits count against the visit cap (R-C3)."""
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from collections_module.contact_conduct import ContactNotAllowed
 from collections_module.policy import roles
-from collections_module.tests.utils import ROLE_USERS, ensure_users, local_time, ready_case
+from collections_module.tests.utils import ROLE_USERS, CollectionsTestCase, local_time, ready_case
 
 test_ignore = ["Collection Case", "User", "Contact Rule Exception"]
 SH = "Asia/Shanghai"
@@ -31,15 +30,7 @@ def visit(case, hour, **fields):
 	)
 
 
-class TestVisitRecord(FrappeTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		ensure_users()
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
-
+class TestVisitRecord(CollectionsTestCase):
 	def test_second_visit_allowed_third_refused(self):
 		case = ready_case("Three Visits")
 		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
