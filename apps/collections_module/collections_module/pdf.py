@@ -46,15 +46,17 @@ def render_pdf(doc, print_format: str) -> bytes:
 	return HTML(string=render_html(doc, print_format), base_url=get_url()).write_pdf()
 
 
-def attach_pdf(doc, print_format: str, file_name: str | None = None) -> tuple[bytes, str]:
-	"""Render, attach to the document as a private file; returns the bytes and the file URL."""
+def attach_pdf(doc, print_format: str, field: str | None = None) -> tuple[bytes, str]:
+	"""Render, attach to the document as a private file (to ``field`` when it is an Attach field, so
+	Frappe does not attach it a second time); returns the bytes and the file URL."""
 	pdf = render_pdf(doc, print_format)
 	file = frappe.get_doc(
 		{
 			"doctype": "File",
-			"file_name": file_name or f"{doc.name}.pdf",
+			"file_name": f"{doc.name}.pdf",
 			"attached_to_doctype": doc.doctype,
 			"attached_to_name": doc.name,
+			"attached_to_field": field,
 			"content": pdf,
 			"is_private": 1,
 		}

@@ -77,7 +77,7 @@ class CollectionLetter(Document):
 		)
 		from collections_module.pdf import attach_pdf
 
-		_pdf, url = attach_pdf(self, PRINT_FORMATS.get(self.language, PRINT_FORMATS["en"]))
+		_pdf, url = attach_pdf(self, PRINT_FORMATS.get(self.language, PRINT_FORMATS["en"]), field="pdf_file")
 		self.db_set("pdf_file", url)
 		if "Email" in (self.delivery_method or ""):
 			frappe.sendmail(

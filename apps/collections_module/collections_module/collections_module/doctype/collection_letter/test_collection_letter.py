@@ -103,6 +103,9 @@ class TestCollectionLetter(CollectionsTestCase):
 		self.assertIn("1,000.00", text)
 		self.assertIn("逾期 130 天", text.replace("\n", ""))
 		self.assertTrue(any("CJK" in f for f in embedded_fonts(reader)), embedded_fonts(reader))
+		self.assertEqual(
+			frappe.db.count("File", {"attached_to_doctype": LETTER, "attached_to_name": doc.name}), 1
+		)
 		queued = frappe.get_all(
 			"Email Queue",
 			filters={"reference_doctype": LETTER, "reference_name": doc.name},

@@ -3,7 +3,8 @@
 
 frappe.ui.form.on("Contact Log", {
 	collection_case(frm) {
-		if (!frm.doc.collection_case) return;
+		if (!frm.doc.collection_case || frm.__intro_for === frm.doc.collection_case) return;
+		frm.__intro_for = frm.doc.collection_case;
 		frappe.db.get_doc("Collection Case", frm.doc.collection_case).then((c) => {
 			const names = ["", ...(c.contact_points || []).map((p) => p.contact_name)];
 			frm.set_df_property("contact_point", "options", names);

@@ -220,3 +220,14 @@ class TestStockReleaseLock(CollectionsTestCase):
 		self.assertIn(("Delivery Note", dn.name, lock.name), listed)
 		self.assertIn(("Sales Order", so.name, lock.name), listed)
 		self.assertTrue(all(r["reason"] == lock.reason for r in rows))
+
+	def test_warehouse_sees_the_lock_but_not_the_collection_notes(self):
+		customer, _si, lock = self.locked_customer()
+		frappe.set_user(WAREHOUSE_USER)
+		self.assertTrue(frappe.has_permission(LOCK, "read", lock.name))
+		self.assertFalse(frappe.has_permission(LOCK, "write", lock.name))
+		self.assertFalse(frappe.has_permission("Collection Case", "read"))
+		self.assertFalse(frappe.has_permission("Contact Log", "read"))
+		from collections_module.integrations.erpnext.shipment_guard import lock_banner
+
+		self.assertEqual([b.name for b in lock_banner(customer)], [lock.name])
