@@ -51,12 +51,12 @@ def case_rules(case) -> tuple[cr.RuleSet, str]:
 		case.policy and frappe.db.get_value("Collection Policy", case.policy, "contact_rule_set")
 	) or frappe.db.get_single_value("Collection Settings", "default_contact_rule_set")
 	rules, default_tz = rule_set(name)
-	tz = (
-		case.debtor_timezone
-		or frappe.db.get_value("Customer", case.customer, "collection_timezone")
-		or default_tz
-		or get_system_timezone()
+	candidates = (
+		case.debtor_timezone,
+		frappe.db.get_value("Customer", case.customer, "collection_timezone"),
+		default_tz,
 	)
+	tz = next((t for t in candidates if valid_timezone(t)), get_system_timezone())
 	return rules, tz
 
 
@@ -68,8 +68,11 @@ def valid_timezone(tz: str | None) -> bool:
 
 
 def to_utc(moment) -> datetime:
-	"""A desk datetime (naive, system time zone) as an aware UTC datetime."""
-	return get_datetime(moment).replace(tzinfo=ZoneInfo(get_system_timezone())).astimezone(timezone.utc)
+	"""A desk datetime (naive, system time zone) as an aware UTC datetime; an aware one keeps its offset."""
+	moment = get_datetime(moment)
+	if moment.tzinfo is None:
+		moment = moment.replace(tzinfo=ZoneInfo(get_system_timezone()))
+	return moment.astimezone(timezone.utc)
 
 
 def from_utc(moment: datetime) -> datetime:
@@ -144,9 +147,17 @@ def enforce(
 		cr.Contact(at, channel, direction, effective),
 		history(case.name, at, (doc.doctype, doc.name)),
 	)
-	if verdict.allowed or doc.get("rule_exception"):
+	field = "contact_log" if doc.doctype == "Contact Log" else "visit_record"
+	# an exception counts only when a supervisor granted it for this case and it is unused or already
+	# this document's: a value typed into the field through the API is ignored
+	doc.rule_exception = None
+	if verdict.allowed:
 		return
 	exception = frappe.db.get_value(
+		"Contact Rule Exception",
+		{"collection_case": case.name, field: doc.name, "valid_on": getdate(nowdate())},
+		"name",
+	) or frappe.db.get_value(
 		"Contact Rule Exception",
 		{
 			"collection_case": case.name,
@@ -155,9 +166,9 @@ def enforce(
 			"visit_record": ["is", "not set"],
 		},
 		"name",
+		for_update=True,
 	)
 	if exception:
-		field = "contact_log" if doc.doctype == "Contact Log" else "visit_record"
 		frappe.db.set_value(
 			"Contact Rule Exception", exception, {field: doc.name, "broken_rule": verdict.rule}
 		)
@@ -179,6 +190,14 @@ def enforce(
 		ContactNotAllowed,
 		title=_("Contact not allowed"),
 	)
+
+
+def keep_system_fields(doc):
+	"""On an edit that is not re-judged, the exception used stays what the system recorded."""
+	before = doc.get_doc_before_save()
+	if before is not None:
+		doc.rule_exception = before.rule_exception
+		doc.debtor_local_time = before.debtor_local_time
 
 
 @frappe.whitelist()

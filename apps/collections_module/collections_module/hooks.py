@@ -88,6 +88,7 @@ doc_events = {
 		"before_submit": "collections_module.integrations.erpnext.shipment_guard.guard_shipment"
 	},
 	"Pick List": {"before_submit": "collections_module.integrations.erpnext.shipment_guard.guard_shipment"},
+	"POS Invoice": {"before_submit": "collections_module.integrations.erpnext.shipment_guard.guard_shipment"},
 	"Sales Order": {
 		"before_submit": "collections_module.integrations.erpnext.shipment_guard.guard_shipment",
 		"validate": "collections_module.integrations.erpnext.blacklist_guard.guard_sale",
@@ -108,6 +109,8 @@ permission_query_conditions = {
 	"Visit Record": "collections_module.permissions.visit_record_query",
 	"Collection Waiver": "collections_module.permissions.waiver_query",
 	"Repayment Plan": "collections_module.permissions.repayment_plan_query",
+	"Collection Letter": "collections_module.permissions.letter_query",
+	"Customer Statement": "collections_module.permissions.statement_query",
 }
 has_permission = {
 	"Collection Case": "collections_module.permissions.collection_case_has_permission",
@@ -115,4 +118,5 @@ has_permission = {
 	"Visit Record": "collections_module.permissions.case_record_has_permission",
 	"Collection Waiver": "collections_module.permissions.case_record_has_permission",
 	"Repayment Plan": "collections_module.permissions.case_record_has_permission",
+	"Collection Letter": "collections_module.permissions.case_record_has_permission",
 }

@@ -199,7 +199,8 @@ def run(
 			report.cases.append(plan)
 
 	if follow_ups:  # lock proposals and releases are decisions of the daily run, like follow-ups
-		report.locks = plan_locks(report.cases, ladders, on_date, customers)
+		owing = {key for key, lines in overdue.items() if lines}
+		report.locks = plan_locks(report.cases, ladders, on_date, customers, owing)
 		report.letters = plan_letters(report.cases)
 
 	if reminders:
@@ -242,10 +243,10 @@ def _plan_case(key, case, reopen, lines, ctx: _RunContext):
 	promise = promises.get(case.name) if case and not reopen else None
 	status = "Open" if (case is None or reopen) else case.status
 	if promise:  # a settled promise ends the wait: kept -> in progress, broken -> collect again
-		status = "In Progress" if promise == cr.KEPT else "Open"
+		status = after_promise(status, promise)
 	state = lad.CaseState(
 		status=status,
-		stage=None if (case is None or reopen) else case.current_stage,
+		stage=None if (case is None or reopen) else (case.current_stage or None),
 		stage_entered_on=getdate(case.stage_entered_on) if case and case.stage_entered_on else None,
 		last_contact_on=getdate(case.last_contact_on) if case and case.last_contact_on else None,
 		last_follow_up_on=getdate(case.last_follow_up_on) if case and case.last_follow_up_on else None,
@@ -265,7 +266,12 @@ def _plan_case(key, case, reopen, lines, ctx: _RunContext):
 		lines_changed=case is None or reopen or stored_lines.get(case.name) != signature,
 		promise=promise,
 	)
-	if promise == cr.BROKEN and not decision.follow_up_due and decision.stage:
+	if (
+		promise == cr.BROKEN
+		and not decision.follow_up_due
+		and decision.stage
+		and status not in lad.NO_FOLLOW_UP_STATUSES
+	):
 		decision.follow_up_due = True  # a broken promise is followed up the same day
 		decision.next_action_date = on_date + timedelta(days=max(decision.stage.cadence_days, 1))
 	if decision.follow_up_due:
@@ -377,6 +383,14 @@ def _policy_resolver(customers: set[str], settings):
 		return lad.resolve_policy(row.collection_policy, chain(row.customer_group), settings.default_policy)
 
 	return policy_of
+
+
+def after_promise(status: str, outcome: str) -> str:
+	"""A settled promise ends the wait (kept: in progress; broken: collect again); a dispute pause or
+	a legal hold stays as it is."""
+	if status != "Promise to Pay":
+		return status
+	return "In Progress" if outcome == cr.KEPT else "Open"
 
 
 def _promise_outcomes(open_cases, on_date: date) -> dict[str, str]:
@@ -554,7 +568,7 @@ def _apply_case(plan: CasePlan, on_date: date):
 		doc.last_follow_up_on = on_date
 	if plan.promise:
 		doc.promise_status = plan.promise
-		doc.status = "In Progress" if plan.promise == cr.KEPT else "Open"
+		doc.status = after_promise(doc.status, plan.promise)
 	doc.flags.ignore_permissions = True
 	doc.save() if plan.case else doc.insert()
 	plan.case = plan.case or frappe._dict(name=doc.name)

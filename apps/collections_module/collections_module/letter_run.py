@@ -28,7 +28,7 @@ def plan_letters(case_plans) -> list[LetterPlan]:
 	has_letter = set(
 		frappe.get_all(
 			"Collection Letter",
-			filters={"collection_case": ["in", cases or [""]], "status": ["!=", "Rejected"]},
+			filters={"collection_case": ["in", cases or [""]]},  # one proposal a case, even if rejected
 			pluck="collection_case",
 		)
 	)

@@ -30,7 +30,8 @@ class LockPlan:
 		)
 
 
-def plan_locks(case_plans, ladders, on_date: date, customers=None) -> list[LockPlan]:
+def plan_locks(case_plans, ladders, on_date: date, customers=None, owing=frozenset()) -> list[LockPlan]:
+	"""``owing``: every (customer, company) with something overdue, planned or not: never released."""
 	filters = {"status": ["in", sl.LIVE_STATES]}
 	if customers is not None:
 		filters["customer"] = ["in", list(customers) or [""]]
@@ -40,6 +41,12 @@ def plan_locks(case_plans, ladders, on_date: date, customers=None) -> list[LockP
 			LOCK, filters=filters, fields=["name", "customer", "company", "status", "effective_from"]
 		)
 	}
+	# a lock the owner rejected for a case is not proposed again for that case (he decided)
+	rejected_for = set(
+		frappe.get_all(
+			LOCK, filters={"status": sl.REJECTED, "collection_case": ["is", "set"]}, pluck="collection_case"
+		)
+	)
 	conf = frappe.get_cached_doc("Collection Settings")
 	threshold = flt(conf.release_threshold)
 	plans: list[LockPlan] = []
@@ -52,6 +59,8 @@ def plan_locks(case_plans, ladders, on_date: date, customers=None) -> list[LockP
 		days = 0 if p.close else p.oldest_days
 		stage = p.decision.stage if p.decision else None
 		case = p.case.name if p.case else None
+		if case in rejected_for:
+			continue
 		if stage and sl.propose_lock(ladders.get(p.policy) or [], stage, lock.name if lock else None):
 			plans.append(LockPlan("propose", *key, None, case, overdue, days))
 		elif lock and sl.propose_release(lock.status, overdue, threshold):
@@ -70,7 +79,7 @@ def plan_locks(case_plans, ladders, on_date: date, customers=None) -> list[LockP
 			lock.status, getdate(lock.effective_from) if lock.effective_from else None, on_date
 		):
 			plans.append(LockPlan("activate", *key, lock.name))
-		elif key not in seen and sl.propose_release(lock.status, 0.0, threshold):
+		elif key not in seen and key not in owing and sl.propose_release(lock.status, 0.0, threshold):
 			# nothing overdue and no case touched this run: paid in full earlier
 			plans.append(LockPlan("release" if conf.auto_release else "propose release", *key, lock.name))
 	return plans

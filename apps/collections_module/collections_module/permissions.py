@@ -19,9 +19,16 @@ def collection_case_query(user: str | None = None) -> str:
 	return f"`tabCollection Case`.`collector` = {frappe.db.escape(user)}"
 
 
+def _stored(doc, field: str):
+	"""The saved value of ``field``: an edit cannot move a record into the user's own scope."""
+	if doc.get("name") and not doc.is_new():
+		return frappe.db.get_value(doc.doctype, doc.name, field)
+	return doc.get(field)
+
+
 def collection_case_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
 	user = user or frappe.session.user
-	if _sees_all(user) or doc.get("collector") == user:
+	if _sees_all(user) or (_stored(doc, "collector") == user and doc.get("collector") == user):
 		return None  # fall back to the role permissions of the doctype
 	return False
 
@@ -56,7 +63,23 @@ def repayment_plan_query(user=None):
 
 def case_record_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
 	user = user or frappe.session.user
-	if _sees_all(user) or not doc.get("collection_case"):
+	if _sees_all(user):
 		return None
-	collector = frappe.db.get_value("Collection Case", doc.collection_case, "collector")
-	return None if collector == user else False
+	cases = {_stored(doc, "collection_case"), doc.get("collection_case")} - {None}
+	collectors = {frappe.db.get_value("Collection Case", case, "collector") for case in cases}
+	return None if collectors == {user} else False
+
+
+def letter_query(user=None):
+	return case_record_query(user, "Collection Letter")
+
+
+def statement_query(user: str | None = None) -> str:
+	"""A Collector sees the statements of the customers whose cases they hold."""
+	user = user or frappe.session.user
+	if _sees_all(user) or "Accounts User" in frappe.get_roles(user):
+		return ""
+	return (
+		"`tabCustomer Statement`.`customer` in (select `customer` from `tabCollection Case` "
+		f"where `collector` = {frappe.db.escape(user)})"
+	)

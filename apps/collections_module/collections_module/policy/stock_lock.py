@@ -21,10 +21,10 @@ BLOCKING_STATES = (ACTIVE, RELEASE_PROPOSED)  # still blocks until the owner rel
 
 
 def ships_goods(doctype: str, update_stock: bool = False) -> bool:
-	"""Documents that take goods out of the warehouse. A Sales Invoice only does with 'Update Stock'."""
+	"""Documents that take goods out of the warehouse. A (POS) invoice only does with 'Update Stock'."""
 	if doctype in ("Delivery Note", "Pick List"):
 		return True
-	return doctype == "Sales Invoice" and bool(update_stock)
+	return doctype in ("Sales Invoice", "POS Invoice") and bool(update_stock)
 
 
 def is_held(doctype: str, update_stock: bool = False, hold_sales_orders: bool = False) -> bool:

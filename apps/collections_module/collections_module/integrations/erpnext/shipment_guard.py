@@ -25,15 +25,14 @@ def settings():
 
 
 def customers_of(doc) -> list[str]:
-	if doc.get("customer"):
-		return [doc.customer]
-	if doc.doctype == "Pick List":
+	customers = {doc.customer} if doc.get("customer") else set()
+	if doc.doctype == "Pick List":  # a pick list can gather several customers' orders
 		orders = {row.sales_order for row in doc.get("locations") or [] if row.get("sales_order")}
 		if orders:
-			return sorted(
-				set(frappe.get_all("Sales Order", filters={"name": ["in", list(orders)]}, pluck="customer"))
+			customers |= set(
+				frappe.get_all("Sales Order", filters={"name": ["in", list(orders)]}, pluck="customer")
 			)
-	return []
+	return sorted(customers)
 
 
 def blocking_lock(customer: str, company: str):
@@ -48,8 +47,8 @@ def blocking_lock(customer: str, company: str):
 
 def guard_shipment(doc, method=None):
 	conf = settings()
-	if not sl.is_held(doc.doctype, doc.get("update_stock"), conf.hold_sales_orders):
-		return
+	if doc.get("is_return") or not sl.is_held(doc.doctype, doc.get("update_stock"), conf.hold_sales_orders):
+		return  # goods coming back are never held
 	for customer in customers_of(doc):
 		lock = blocking_lock(customer, doc.company)
 		if not lock:
@@ -89,6 +88,7 @@ def _unused_pass(lock: str) -> str | None:
 		{"parent": lock, "parenttype": LOCK, "delivery_note": ["is", "not set"]},
 		"name",
 		order_by="idx asc",
+		for_update=True,  # two Delivery Notes submitted at once cannot share one pass
 	)
 
 

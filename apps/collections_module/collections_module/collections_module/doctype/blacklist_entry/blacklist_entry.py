@@ -11,6 +11,7 @@ from frappe.utils import now_datetime
 from collections_module.collections_module.doctype.stock_release_lock.stock_release_lock import (
 	log_state_change,
 )
+from collections_module.guards import freeze_after
 from collections_module.policy import stock_lock as sl
 
 # A credit limit this small refuses every new credit sale (ERPNext's own credit check).
@@ -28,6 +29,18 @@ class BlacklistEntry(Document):
 			frappe.throw(_("The expiry date is before the start date."))
 		if self.is_new():
 			self.proposed_by = frappe.session.user
+			self.validate_one_live_entry()
+		frozen = [
+			"customer",
+			"id_number",
+			"phone",
+			"person_name",
+			"start_date",
+			"expiry_date",
+			"reason_category",
+			"reason",
+		]
+		freeze_after(self, frozen, (sl.BL_PROPOSED,), "approved by the owner")
 		before = self.get_doc_before_save()
 		if before and before.status != self.status:
 			user, now = frappe.session.user, now_datetime()
@@ -37,6 +50,19 @@ class BlacklistEntry(Document):
 				self.removed_by, self.removed_on = user, now
 			if self.status == sl.BL_REMOVAL_PROPOSED and not self.removal_reason:
 				frappe.throw(_("Write down why the listing should be removed (Removal Reason)."))
+
+	def validate_one_live_entry(self):
+		if not self.customer:
+			return
+		live_states = [sl.BL_PROPOSED, sl.BL_ACTIVE, sl.BL_REMOVAL_PROPOSED]
+		live = frappe.db.get_value(
+			"Blacklist Entry", {"customer": self.customer, "status": ["in", live_states]}
+		)
+		if live:
+			frappe.throw(
+				_("{0} is already on the blacklist: {1}.").format(self.customer, live),
+				frappe.DuplicateEntryError,
+			)
 
 	def on_update(self):
 		before = self.get_doc_before_save()

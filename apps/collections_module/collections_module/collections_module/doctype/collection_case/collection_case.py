@@ -17,11 +17,13 @@ class CollectionCase(Document):
 	points, verification and disputes."""
 
 	def validate(self):
+		from collections_module.contact_conduct import valid_timezone
+
 		if self.is_new():
 			self.validate_one_open_case()
-			self.debtor_timezone = self.debtor_timezone or frappe.db.get_value(
-				"Customer", self.customer, "collection_timezone"
-			)
+			customer_tz = frappe.db.get_value("Customer", self.customer, "collection_timezone")
+			if not self.debtor_timezone and valid_timezone(customer_tz):
+				self.debtor_timezone = customer_tz
 		if self.has_value_changed("status") and self.status == "Closed" and self.total_outstanding:
 			frappe.throw(
 				_(
@@ -29,11 +31,14 @@ class CollectionCase(Document):
 				).format(self.name, frappe.format_value(self.total_outstanding, {"fieldtype": "Currency"}))
 			)
 		if self.debtor_timezone:
-			from collections_module.contact_conduct import valid_timezone
-
 			if not valid_timezone(self.debtor_timezone):
 				frappe.throw(
 					_("{0} is not a time zone name (e.g. Asia/Shanghai).").format(self.debtor_timezone)
+				)
+		if self.has_value_changed("collector") and not self.is_new() and not self.flags.ignore_permissions:
+			if not set(frappe.get_roles()) & CASE_LEADS:
+				frappe.throw(
+					_("Only a collection supervisor (or above) assigns a case."), frappe.PermissionError
 				)
 		self.apply_dispute()
 		if self.has_value_changed("verified") and self.verified:

@@ -6,6 +6,8 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import now_datetime
 
+from collections_module.guards import freeze_after
+
 PRINT_FORMATS = {"en": "Collection Letter EN", "zh": "Collection Letter ZH"}
 
 
@@ -17,6 +19,10 @@ class CollectionLetter(Document):
 	def validate(self):
 		if self.is_new():
 			self.fill_from_case()
+		# what the owner approves is what is issued (R-B8)
+		content = ["letter_type", "language", "collection_case", "letter_template", "subject", "consequences"]
+		content += ["invoices", "total_outstanding", "oldest_days_overdue", "recipient_email"]
+		freeze_after(self, content, ("Draft",), "sent for approval")
 		before = self.get_doc_before_save()
 		if before and before.status != self.status:
 			self.check_transition(before.status)

@@ -147,3 +147,14 @@ class TestCollectionLetter(CollectionsTestCase):
 		)
 		run(today(), customers=[case.customer])
 		self.assertEqual(frappe.db.count(LETTER, {"collection_case": case.name}), 1)
+
+	def test_what_the_owner_approved_is_what_is_issued(self):
+		case = ready_case("Frozen Letter", days_overdue=130)
+		letter = self.letter(case)
+		apply_workflow(letter, "Request Approval")
+		frappe.set_user(ROLE_USERS[roles.OWNER])
+		apply_workflow(frappe.get_doc(LETTER, letter.name), "Approve")
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		doc = frappe.get_doc(LETTER, letter.name)
+		doc.consequences = "<p>Pay or else.</p>"
+		self.assertRaisesRegex(frappe.PermissionError, "can no longer be changed", doc.save)

@@ -6,12 +6,20 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, nowdate
 
+from collections_module.guards import freeze_after, not_own_approval
+
 
 class CollectionWaiver(Document):
 	"""A reduction of interest, penalty or principal (R-C8, R-F3). Only approval through the
 	'Collection Waiver' Workflow writes it off in the ledger; before that nothing changes."""
 
 	def validate(self):
+		freeze_after(
+			self,
+			["collection_case", "sales_invoice", "waiver_type", "amount", "reason"],
+			("Requested",),
+			"decided",
+		)
 		invoice = frappe.db.get_value(
 			"Sales Invoice", self.sales_invoice, ["customer", "outstanding_amount", "docstatus"], as_dict=True
 		)
@@ -27,6 +35,7 @@ class CollectionWaiver(Document):
 			)
 		before = self.get_doc_before_save()
 		if before and before.status != self.status and self.status == "Approved":
+			not_own_approval(self)
 			self.approved_by = frappe.session.user
 
 	def on_update(self):

@@ -2,10 +2,11 @@
 # For license information, please see license.txt
 
 import frappe
+from frappe import _
 from frappe.model.document import Document
-from frappe.utils import getdate
+from frappe.utils import flt, getdate
 
-from collections_module.contact_conduct import enforce, to_utc
+from collections_module.contact_conduct import enforce, keep_system_fields, to_utc
 
 TIMING_FIELDS = ("collection_case", "start_time", "channel", "direction", "effective", "contact_point")
 
@@ -21,6 +22,13 @@ class ContactLog(Document):
 			enforce(
 				self, self.start_time, self.channel, self.direction, bool(self.effective), self.contact_point
 			)
+		else:
+			keep_system_fields(self)
+		self.validate_promise()
+
+	def validate_promise(self):
+		if self.outcome == "Promise to Pay" and not (flt(self.promise_amount) > 0 and self.promise_date):
+			frappe.throw(_("A promise to pay needs the promised amount and date (R-D4)."))
 
 	def on_update(self):
 		"""The case shows the last contact and the next step before the next one starts (步步为营)."""
@@ -44,9 +52,10 @@ class ContactLog(Document):
 					"promise_date": self.promise_date,
 					"promise_status": "Pending",
 					"promise_made_on": getdate(self.start_time),
-					"status": "Promise to Pay",
 				}
 			)
+			if case.status not in ("Paused", "Legal"):  # a promise does not lift a dispute or legal hold
+				case.status = "Promise to Pay"
 		elif self.outcome == "Dispute Raised":
 			case.disputed = 1
 			case.dispute_reason = case.dispute_reason or self.summary

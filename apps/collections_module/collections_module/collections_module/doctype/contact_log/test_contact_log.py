@@ -200,3 +200,34 @@ class TestContactLog(CollectionsTestCase):
 		pay(invoice, amount=400)
 		case.reload()
 		self.assertEqual((case.promise_status, case.status), ("Kept", "In Progress"))
+
+	def test_an_exception_typed_into_the_log_is_ignored(self):
+		case = ready_case("Forged Exception")
+		frappe.set_user(ROLE_USERS[roles.SUPERVISOR])
+		other = ready_case("Other Case", collector=ROLE_USERS[roles.COLLECTOR])
+		exception = frappe.get_doc(
+			{
+				"doctype": "Contact Rule Exception",
+				"collection_case": other.name,
+				"reason": "for the other case",
+			}
+		).insert()
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		forged = contact_log(case, local_time(SH, -1, 23), rule_exception=exception.name)
+		self.assertRaises(ContactNotAllowed, forged.insert)
+
+	def test_a_collector_cannot_take_over_a_case(self):
+		from collections_module.tests.utils import SECOND_COLLECTOR
+
+		theirs = ready_case("Not Mine", collector=SECOND_COLLECTOR)
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		doc = frappe.get_doc(theirs.as_dict())
+		doc.collector = ROLE_USERS[roles.COLLECTOR]
+		self.assertFalse(frappe.has_permission("Collection Case", "write", doc))
+		self.assertRaises(frappe.PermissionError, doc.save)
+
+	def test_promise_needs_amount_and_date_through_the_api(self):
+		case = ready_case("Vague Promise")
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		vague = contact_log(case, local_time(SH, -1, 10), outcome="Promise to Pay", effective=1).as_dict()
+		self.assertRaises(frappe.ValidationError, frappe.client.insert, vague)

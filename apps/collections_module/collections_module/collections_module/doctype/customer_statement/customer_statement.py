@@ -76,7 +76,8 @@ class CustomerStatement(Document):
 		opening = (
 			frappe.qb.from_(gl)
 			.select(Sum(gl.debit - gl.credit))
-			.where(base & (gl.posting_date < self.from_date))
+			# as ERPNext's General Ledger: opening entries (go-live balances) count as opening whatever their date
+			.where(base & ((gl.posting_date < self.from_date) | (gl.is_opening == "Yes")))
 			.run()
 		)[0][0]
 		movements = (
@@ -88,7 +89,12 @@ class CustomerStatement(Document):
 				Sum(gl.debit).as_("debit"),
 				Sum(gl.credit).as_("credit"),
 			)
-			.where(base & (gl.posting_date >= self.from_date) & (gl.posting_date <= self.to_date))
+			.where(
+				base
+				& (gl.posting_date >= self.from_date)
+				& (gl.posting_date <= self.to_date)
+				& (gl.is_opening != "Yes")
+			)
 			.groupby(gl.posting_date, gl.voucher_type, gl.voucher_no)
 			.orderby(gl.posting_date)
 			.orderby(gl.voucher_no)

@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate, now_datetime, nowdate
 
+from collections_module.guards import changed, freeze_after
 from collections_module.policy import stock_lock as sl
 
 
@@ -20,6 +21,17 @@ class StockReleaseLock(Document):
 			self.validate_one_live_lock()
 			self.fill_figures_from_case()
 		self.effective_from = self.effective_from or nowdate()
+		if changed(self, ["passes"]) and not self.flags.granting_pass:
+			frappe.throw(
+				_("One-shipment passes are granted with 'Grant One-shipment Pass' only."),
+				frappe.PermissionError,
+			)
+		freeze_after(
+			self,
+			["effective_from", "reason", "overdue_amount", "oldest_days_overdue", "collection_case"],
+			(sl.PROPOSED,),
+			"approved by the owner",
+		)
 		before = self.get_doc_before_save()
 		if before and before.status != self.status:
 			self.record_decision(before.status)
@@ -99,5 +111,6 @@ def grant_pass(lock: str, reason: str) -> str:
 	doc.append(
 		"passes", {"reason": reason.strip(), "granted_by": frappe.session.user, "granted_on": now_datetime()}
 	)
+	doc.flags.granting_pass = True
 	doc.save(ignore_permissions=True)
 	return doc.passes[-1].name

@@ -231,3 +231,13 @@ class TestStockReleaseLock(CollectionsTestCase):
 		from collections_module.integrations.erpnext.shipment_guard import lock_banner
 
 		self.assertEqual([b.name for b in lock_banner(customer)], [lock.name])
+
+	def test_a_pass_cannot_be_slipped_in_by_saving_the_lock(self):
+		_customer, _si, lock = self.locked_customer()
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		doc = frappe.get_doc(LOCK, lock.name)
+		doc.append("passes", {"reason": "just this once"})
+		self.assertRaises(frappe.PermissionError, doc.save)
+		doc = frappe.get_doc(LOCK, lock.name)
+		doc.effective_from = frappe.utils.add_days(today(), 30)
+		self.assertRaises(frappe.PermissionError, doc.save)

@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from collections_module.contact_conduct import enforce
+from collections_module.contact_conduct import enforce, keep_system_fields
 from collections_module.policy import contact_rules as cr
 
 
@@ -24,6 +24,8 @@ class VisitRecord(Document):
 			or self.has_value_changed("collection_case")
 		):
 			enforce(self, self.actual_time, cr.VISIT, effective=False)
+		else:
+			keep_system_fields(self)
 
 	def on_update(self):
 		if self.actual_time and self.summary:
