@@ -73,8 +73,12 @@ else
 		[ -n "$(tail -c1 "$BENCH/sites/apps.txt")" ] && echo >> "$BENCH/sites/apps.txt"
 		echo collections_module >> "$BENCH/sites/apps.txt"
 	fi
-	as_owner ./env/bin/python -m pip install -q -e apps/collections_module >/dev/null 2>&1 \
-		|| as_owner ./env/bin/python -m pip install -q --no-build-isolation -e apps/collections_module
+	# (re)install only when the bench's Python does not already import the app from apps/collections_module
+	found=$(as_owner ./env/bin/python -c "import collections_module, os; print(os.path.realpath(collections_module.__file__))" 2>/dev/null)
+	if [ "$found" != "$(readlink -f "$APP_DST/collections_module/__init__.py")" ]; then
+		as_owner ./env/bin/python -m pip install -q -e apps/collections_module >/dev/null 2>&1 \
+			|| as_owner ./env/bin/python -m pip install -q --no-build-isolation -e apps/collections_module
+	fi
 	if as_owner bench --site "$SITE" list-apps 2>/dev/null | grep -q '^collections_module'; then
 		as_owner bench --site "$SITE" migrate >/tmp/collections-migrate.log 2>&1 || { tail -30 /tmp/collections-migrate.log; status=1; }
 	else
