@@ -55,6 +55,7 @@ def test_lock_proposed_from_the_lock_stage_on_once():
 	assert sl.propose_lock(stages, stage_for(stages, 125), None)  # first seen past the lock stage
 	assert not sl.propose_lock(stages, stage_for(stages, 91), "SRL-0001")
 	assert not sl.propose_lock(stages, None, None)
+	assert not sl.propose_lock(stages, stage_for(stages, 95), None, net_overdue=0.0)  # paid on account
 	no_lock_row = [s for s in stages if s.action != STOCK_LOCK]
 	assert not sl.propose_lock(no_lock_row, stage_for(no_lock_row, 200), None)
 
@@ -96,3 +97,17 @@ def test_blacklist_refuses_per_settings():
 	assert not sl.blacklist_refuses("Quotation", False, True)
 	assert sl.blacklist_refuses("Sales Order", False, True)
 	assert not sl.blacklist_refuses("Delivery Note", True, True)
+
+
+@pytest.mark.parametrize(
+	"overdue, credit, net",
+	[
+		(100.0, 0.0, 100.0),
+		(100.0, 30.0, 70.0),
+		(100.0, 100.0, 0.0),
+		(100.0, 250.0, 0.0),
+		(100.0, -5.0, 100.0),
+	],
+)
+def test_net_overdue(overdue, credit, net):
+	assert sl.net_overdue(overdue, credit) == net

@@ -46,6 +46,7 @@ CASE_FIELDS = [
 	"promise_date",
 	"promise_status",
 	"promise_made_on",
+	"unallocated_credit",
 ]
 
 
@@ -56,6 +57,7 @@ class CasePlan:
 	case: frappe._dict | None  # the stored case row, None for a new case
 	lines: list[OverdueLine] = field(default_factory=list)
 	total: float = 0.0
+	credit: float = 0.0  # unallocated payments and credit notes
 	oldest_days: int = 0
 	policy: str | None = None
 	decision: lad.Decision | None = None
@@ -79,6 +81,7 @@ class CasePlan:
 			and d.next_action_date == self.case.next_action_date
 			and self.policy == self.case.policy
 			and not self.promise
+			and flt(self.credit) == flt(self.case.unallocated_credit)
 		)
 
 
@@ -160,6 +163,7 @@ def run(
 	report = RunReport(on_date, dry_run)
 	invoices = receivables.open_invoices(customers)
 	terms = receivables.terms_by_customer(invoices)
+	credits = receivables.unallocated_credits(customers)
 	open_cases = _open_cases(customers)
 	keys = sorted(set(terms) | set(open_cases))
 	overdue = {key: overdue_lines(terms.get(key, []), on_date) for key in keys}
@@ -192,6 +196,7 @@ def run(
 			reopen = case is not None
 		plan = _plan_case(key, case, reopen, lines, ctx)
 		if plan:
+			plan.credit = credits.get(key, 0.0)
 			if not follow_ups and plan.decision.follow_up_due:
 				plan.decision.follow_up_due = False
 				plan.decision.next_action_date = on_date
@@ -539,6 +544,7 @@ def _apply_case(plan: CasePlan, on_date: date):
 		{
 			"policy": plan.policy,
 			"total_outstanding": plan.total,
+			"unallocated_credit": plan.credit,
 			"oldest_days_overdue": plan.oldest_days,
 			"oldest_due_date": oldest_due,
 			"overdue_bucket": aging_bucket(plan.oldest_days),

@@ -55,13 +55,17 @@ def plan_locks(case_plans, ladders, on_date: date, customers=None, owing=frozens
 		key = (p.customer, p.company)
 		seen.add(key)
 		lock = live.get(key)
-		overdue = 0.0 if p.close else p.total
+		# money received but not matched to invoices counts against what is overdue
+		overdue = 0.0 if p.close else sl.net_overdue(p.total, p.credit)
 		days = 0 if p.close else p.oldest_days
 		stage = p.decision.stage if p.decision else None
 		case = p.case.name if p.case else None
-		if case in rejected_for:
-			continue
-		if stage and sl.propose_lock(ladders.get(p.policy) or [], stage, lock.name if lock else None):
+		live_name = lock.name if lock else None
+		if (
+			stage
+			and case not in rejected_for
+			and sl.propose_lock(ladders.get(p.policy) or [], stage, live_name, overdue)
+		):
 			plans.append(LockPlan("propose", *key, None, case, overdue, days))
 		elif lock and sl.propose_release(lock.status, overdue, threshold):
 			plans.append(

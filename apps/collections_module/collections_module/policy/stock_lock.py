@@ -51,15 +51,20 @@ def shipment_verdict(
 	return ShipmentVerdict(False)
 
 
-def propose_lock(stages, current, live_lock: str | None) -> bool:
+def propose_lock(stages, current, live_lock: str | None, net_overdue: float = 1.0) -> bool:
 	"""The daily run proposes a lock when a case is at its policy's lock stage or beyond (a case first
-	seen at 125 days is past it) and the customer has no live lock."""
+	seen at 125 days is past it), the customer has no live lock, and its unallocated payments and
+	credit notes do not already cover what is overdue (``net_overdue`` <= 0)."""
 	from collections_module.policy.ladder import STOCK_LOCK
 
 	lock_from = min((s.from_day for s in stages if s.action == STOCK_LOCK), default=None)
-	return (
-		current is not None and lock_from is not None and current.from_day >= lock_from and live_lock is None
-	)
+	at_stage = current is not None and lock_from is not None and current.from_day >= lock_from
+	return at_stage and live_lock is None and net_overdue > 0
+
+
+def net_overdue(overdue: float, unallocated_credit: float) -> float:
+	"""What is overdue once money received but not yet matched to invoices is counted (never < 0)."""
+	return max(round(overdue - max(unallocated_credit, 0.0), 2), 0.0)
 
 
 def propose_release(lock_state: str, overdue: float, threshold: float) -> bool:

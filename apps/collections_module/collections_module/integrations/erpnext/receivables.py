@@ -99,3 +99,36 @@ def customer_email(customers: list[str]) -> dict[str, str]:
 		"Customer", filters={"name": ["in", customers]}, fields=["name", "email_id"], limit_page_length=0
 	)
 	return {r.name: r.email_id for r in rows if r.email_id}
+
+
+def unallocated_credits(customers: list[str] | None = None) -> dict[tuple[str, str], float]:
+	"""Money received but not matched to invoices, per (customer, company), in company currency:
+	unallocated Payment Entry amounts and credit notes with a negative outstanding of their own."""
+	pe = frappe.qb.DocType("Payment Entry")
+	payments = (
+		frappe.qb.from_(pe)
+		.select(pe.party, pe.company, pe.unallocated_amount, pe.source_exchange_rate)
+		.where(
+			(pe.docstatus == 1)
+			& (pe.party_type == "Customer")
+			& (pe.payment_type == "Receive")
+			& (pe.unallocated_amount > 0)
+		)
+	)
+	si = frappe.qb.DocType("Sales Invoice")
+	credit_notes = (
+		frappe.qb.from_(si)
+		.select(si.customer, si.company, si.outstanding_amount, si.conversion_rate)
+		.where((si.docstatus == 1) & (si.outstanding_amount < 0))
+	)
+	if customers is not None:
+		if not customers:
+			return {}
+		payments = payments.where(pe.party.isin(list(customers)))
+		credit_notes = credit_notes.where(si.customer.isin(list(customers)))
+	result: dict[tuple[str, str], float] = defaultdict(float)
+	for party, company, amount, rate in payments.run():
+		result[(party, company)] += flt(amount) * (flt(rate) or 1.0)
+	for customer, company, outstanding, rate in credit_notes.run():
+		result[(customer, company)] += -flt(outstanding) * (flt(rate) or 1.0)
+	return {key: flt(value, 2) for key, value in result.items()}

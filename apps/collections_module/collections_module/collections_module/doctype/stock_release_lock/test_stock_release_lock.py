@@ -241,3 +241,20 @@ class TestStockReleaseLock(CollectionsTestCase):
 		doc = frappe.get_doc(LOCK, lock.name)
 		doc.effective_from = frappe.utils.add_days(today(), 30)
 		self.assertRaises(frappe.PermissionError, doc.save)
+
+	def test_no_lock_while_payments_on_account_cover_the_overdue(self):
+		from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
+
+		customer = make_customer("Paid On Account")
+		si = make_invoice(customer, due_in_days=-95, amount=600)
+		# a payment received without naming the invoice: unallocated
+		pe = get_payment_entry("Sales Invoice", si.name)
+		pe.references = []
+		pe.reference_no, pe.reference_date = "ON-ACCOUNT", today()
+		pe.paid_amount = pe.received_amount = 600
+		pe.insert()
+		pe.submit()
+		run(today(), customers=[customer])
+		case = open_case(customer)
+		self.assertEqual((case.total_outstanding, case.unallocated_credit), (600, 600))
+		self.assertIsNone(live_lock(customer))
