@@ -405,20 +405,7 @@ def _promise_outcomes(open_cases, on_date: date) -> dict[str, str]:
 	if not pending:
 		return {}
 	since = min(getdate(c.promise_made_on or c.promise_date) for c in pending)
-	pe = frappe.qb.DocType("Payment Entry")
-	rows = (
-		frappe.qb.from_(pe)
-		.select(pe.party, pe.company, pe.posting_date, pe.base_received_amount)
-		.where(
-			(pe.docstatus == 1)
-			& (pe.party_type == "Customer")
-			& (pe.payment_type == "Receive")
-			& pe.party.isin(sorted({c.customer for c in pending}))
-			& (pe.posting_date >= since)
-			& (pe.posting_date <= on_date)
-		)
-		.run(as_dict=True)
-	)
+	rows = receivables.payments_received({c.customer for c in pending}, since, on_date)
 	outcomes = {}
 	for c in pending:
 		made = getdate(c.promise_made_on or c.promise_date)

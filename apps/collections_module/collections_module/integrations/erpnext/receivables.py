@@ -105,16 +105,7 @@ def unallocated_credits(customers: list[str] | None = None) -> dict[tuple[str, s
 	"""Money received but not matched to invoices, per (customer, company), in company currency:
 	unallocated Payment Entry amounts and credit notes with a negative outstanding of their own."""
 	pe = frappe.qb.DocType("Payment Entry")
-	payments = (
-		frappe.qb.from_(pe)
-		.select(pe.party, pe.company, pe.unallocated_amount, pe.source_exchange_rate)
-		.where(
-			(pe.docstatus == 1)
-			& (pe.party_type == "Customer")
-			& (pe.payment_type == "Receive")
-			& (pe.unallocated_amount > 0)
-		)
-	)
+	payments = _receipts(pe, pe.unallocated_amount, pe.source_exchange_rate).where(pe.unallocated_amount > 0)
 	si = frappe.qb.DocType("Sales Invoice")
 	credit_notes = (
 		frappe.qb.from_(si)
@@ -132,3 +123,24 @@ def unallocated_credits(customers: list[str] | None = None) -> dict[tuple[str, s
 	for customer, company, outstanding, rate in credit_notes.run():
 		result[(customer, company)] += -flt(outstanding) * (flt(rate) or 1.0)
 	return {key: flt(value, 2) for key, value in result.items()}
+
+
+def _receipts(pe, *fields):
+	"""Submitted Payment Entries receiving money from customers: party, company and ``fields``."""
+	return (
+		frappe.qb.from_(pe)
+		.select(pe.party, pe.company, *fields)
+		.where((pe.docstatus == 1) & (pe.party_type == "Customer") & (pe.payment_type == "Receive"))
+	)
+
+
+def payments_received(customers: list[str], since: date, until: date) -> list[dict]:
+	"""Receipts of these customers between two dates, in company currency (party, company, date, amount)."""
+	if not customers:
+		return []
+	pe = frappe.qb.DocType("Payment Entry")
+	return (
+		_receipts(pe, pe.posting_date, pe.base_received_amount)
+		.where(pe.party.isin(sorted(customers)) & (pe.posting_date >= since) & (pe.posting_date <= until))
+		.run(as_dict=True)
+	)

@@ -157,17 +157,7 @@ class TestContactLog(CollectionsTestCase):
 		from frappe.utils import add_days
 
 		case = ready_case("Promise Broken")
-		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
-		contact_log(
-			case,
-			local_time(SH, 0, 10),
-			outcome="Promise to Pay",
-			effective=1,
-			promise_amount=400,
-			promise_date=add_days(today(), 2),
-			summary="Will pay 400 on Friday",
-		).insert()
-		frappe.set_user("Administrator")
+		promise_400_in_two_days(case)
 		case.reload()
 		self.assertEqual((case.status, case.promise_status), ("Promise to Pay", "Pending"))
 		run(add_days(today(), 2), customers=[case.customer])  # on the date: still pending, no follow-up
@@ -186,17 +176,7 @@ class TestContactLog(CollectionsTestCase):
 
 		case = ready_case("Promise Kept")
 		invoice = case.invoices[0].sales_invoice
-		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
-		contact_log(
-			case,
-			local_time(SH, 0, 10),
-			outcome="Promise to Pay",
-			effective=1,
-			promise_amount=400,
-			promise_date=add_days(today(), 2),
-			summary="Will pay 400",
-		).insert()
-		frappe.set_user("Administrator")
+		promise_400_in_two_days(case)
 		pay(invoice, amount=400)
 		case.reload()
 		self.assertEqual((case.promise_status, case.status), ("Kept", "In Progress"))
@@ -231,3 +211,20 @@ class TestContactLog(CollectionsTestCase):
 		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
 		vague = contact_log(case, local_time(SH, -1, 10), outcome="Promise to Pay", effective=1).as_dict()
 		self.assertRaises(frappe.ValidationError, frappe.client.insert, vague)
+
+
+def promise_400_in_two_days(case):
+	"""The collector logs the debtor's promise to pay 400 in two days (R-D4)."""
+	from frappe.utils import add_days
+
+	frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+	contact_log(
+		case,
+		local_time(SH, 0, 10),
+		outcome="Promise to Pay",
+		effective=1,
+		promise_amount=400,
+		promise_date=add_days(today(), 2),
+		summary="Will pay 400 on Friday",
+	).insert()
+	frappe.set_user("Administrator")
