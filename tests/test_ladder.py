@@ -9,6 +9,7 @@ from collections_module.policy import ladder, roles
 from collections_module.policy.ladder import (
 	DEFAULT_LADDER,
 	CaseState,
+	PolicyChoice,
 	Stage,
 	case_stage_for,
 	decide,
@@ -296,3 +297,21 @@ def test_resolve_policy_order():
 	assert resolve_policy(None, [None, "Parent"], "Default") == "Parent"
 	assert resolve_policy("", [], "Default") == "Default"
 	assert resolve_policy(None, [None], None) is None
+
+
+def test_unusable_policies_never_take_a_customer_off_the_ladder():
+	from collections_module.policy.ladder import choose_policy
+
+	usable = {"Default", "Parent"}
+	# a disabled customer policy: the group's applies, and the skipped policy is reported
+	assert choose_policy("Off", ["Parent"], "Default", usable) == PolicyChoice("Parent", "group", ("Off",))
+	# disabled everywhere: the default applies
+	assert choose_policy("Off", ["Gone", None], "Default", usable) == PolicyChoice(
+		"Default", "default", ("Off", "Gone")
+	)
+	# empty names are no policy, not a skipped one
+	assert choose_policy("", [None, ""], "Default", usable) == PolicyChoice("Default", "default", ())
+	# an unusable default leaves no policy: the caller must say so
+	assert choose_policy(None, [], "Off", usable).policy is None
+	# without the usable set every named policy counts, as resolve_policy
+	assert choose_policy("Off", [], "Default") == PolicyChoice("Off", "customer", ())

@@ -192,6 +192,72 @@ def enforce(
 	)
 
 
+FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks of phones and desks differ a little
+
+
+def record_facts(doc, moment_field: str, facts: tuple[str, ...]) -> bool:
+	"""A saved contact is a record of what happened (R-C1): its time, channel, direction and
+	effectiveness cannot be edited around the caps. Returns True when this save must be judged by the
+	contact rules (a new contact, or a supervisor's correction).
+
+	- a contact time in the future is refused;
+	- a new contact recorded more than the setting's hours after it happened is a late entry, with the
+	  time it was really entered;
+	- a Collector cannot change the facts of a saved contact; a supervisor can, with a reason, and the
+	  corrected contact is judged again against the whole day.
+	"""
+	from collections_module.policy.roles import SEE_ALL_CASES
+
+	moment = doc.get(moment_field)
+	before = doc.get_doc_before_save()
+	stamps = ("late_entry", "entered_on", "corrected_by", "corrected_on")
+	if before is not None:
+		for field in stamps:  # the server's, whatever a request sends
+			doc.set(field, before.get(field))
+	if not moment:
+		return False
+	now = now_datetime()
+	if get_datetime(moment) > now + FUTURE_TOLERANCE:
+		frappe.throw(
+			_("The contact time {0} is in the future: record a contact once it has happened.").format(
+				frappe.format_value(get_datetime(moment), {"fieldtype": "Datetime"})
+			),
+			ContactNotAllowed,
+			title=_("Contact time in the future"),
+		)
+	recorded_now = before is None or not before.get(moment_field)
+	if recorded_now:
+		hours = frappe.db.get_single_value("Collection Settings", "late_entry_hours")
+		hours = 2.0 if hours is None else float(hours)
+		doc.entered_on = now
+		doc.late_entry = int(bool(hours) and now - get_datetime(moment) > timedelta(hours=hours))
+		return True
+	touched = [f for f in facts if str(before.get(f) or "") != str(doc.get(f) or "")]
+	if not touched:
+		return False
+	labels = ", ".join(_(doc.meta.get_label(f)) for f in touched)
+	if not set(frappe.get_roles()) & set(SEE_ALL_CASES):
+		frappe.throw(
+			_(
+				"A saved contact is a record of what happened: {0} can be corrected only by a collection supervisor, with a reason."
+			).format(labels),
+			frappe.PermissionError,
+			title=_("Not allowed"),
+		)
+	reason = (doc.get("correction_reason") or "").strip()
+	if not reason or reason == (before.get("correction_reason") or "").strip():
+		frappe.throw(_("Write why {0} of this contact is corrected (Correction Reason).").format(labels))
+	doc.corrected_by, doc.corrected_on = frappe.session.user, now
+	return True
+
+
+def late_entries(case: str) -> int:
+	"""Contacts and visits of a case that were recorded late."""
+	return frappe.db.count("Contact Log", {"collection_case": case, "late_entry": 1}) + frappe.db.count(
+		"Visit Record", {"collection_case": case, "late_entry": 1}
+	)
+
+
 def keep_system_fields(doc):
 	"""On an edit that is not re-judged, the exception used stays what the system recorded."""
 	before = doc.get_doc_before_save()

@@ -51,9 +51,28 @@ def freeze_after(doc, fields, editable_states, what: str):
 		)
 
 
-def not_own_approval(doc, requester_field: str = "owner"):
-	"""Whoever asked for a reduction or plan cannot approve it (R-C8: authorization by someone else)."""
-	if frappe.session.user == doc.get(requester_field) and frappe.session.user != "Administrator":
+def track_terms_author(doc, fields, author_field: str = "terms_changed_by"):
+	"""Record who last changed the terms (``fields``) of a request; the stored value otherwise stands,
+	whatever the request sends for it."""
+	before = doc.get_doc_before_save()
+	if before is None or changed(doc, fields):
+		doc.set(author_field, frappe.session.user)
+	else:
+		doc.set(author_field, before.get(author_field))
+
+
+def not_own_approval(doc, requester_field: str = "owner", author_field: str = "terms_changed_by"):
+	"""Whoever asked for a reduction or plan, or last rewrote its terms, cannot approve it (R-C8:
+	authorization by someone else)."""
+	user = frappe.session.user
+	if user == "Administrator":
+		return
+	if user == doc.get(requester_field):
 		frappe.throw(
 			_("You requested {0}; someone else must approve it.").format(doc.name), frappe.PermissionError
+		)
+	if user == doc.get(author_field):
+		frappe.throw(
+			_("You changed the terms of {0}; someone else must approve it.").format(doc.name),
+			frappe.PermissionError,
 		)

@@ -70,8 +70,12 @@ doctype_js = {
 # customer's outstanding keeps that customer's collection case in step with the ledger.
 doc_events = {
 	"Sales Invoice": {
-		# only an invoice that updates stock ships goods; plain invoicing is never held
-		"before_submit": "collections_module.integrations.erpnext.shipment_guard.guard_shipment",
+		# only an invoice that updates stock ships goods; plain invoicing is never held by a lock, but a
+		# blacklisted customer gets no new credit
+		"before_submit": [
+			"collections_module.integrations.erpnext.shipment_guard.guard_shipment",
+			"collections_module.integrations.erpnext.blacklist_guard.guard_credit_sale",
+		],
 		"on_submit": "collections_module.integrations.erpnext.ledger_events.on_ledger_change",
 		"on_cancel": "collections_module.integrations.erpnext.ledger_events.on_ledger_change",
 	},
@@ -95,6 +99,13 @@ doc_events = {
 	},
 	# Blacklist (R-G4): new Quotations and Sales Orders of a listed customer are refused.
 	"Quotation": {"validate": "collections_module.integrations.erpnext.blacklist_guard.guard_sale"},
+	# The collection policy and debtor time zone on customers are collection managers' settings.
+	"Customer": {
+		"validate": "collections_module.integrations.erpnext.customer_fields.guard_collection_fields"
+	},
+	"Customer Group": {
+		"validate": "collections_module.integrations.erpnext.customer_fields.guard_collection_fields"
+	},
 }
 
 # The daily run of the overdue ladder (R-B1..R-B8); `bench --site S collections run` runs it by hand.
@@ -102,7 +113,8 @@ scheduler_events = {
 	"daily": ["collections_module.ladder_run.run_daily", "collections_module.statement_run.run_daily"],
 }
 
-# Record-level security (R-G5): a Collector sees only the cases assigned to them.
+# Record-level security (R-G5): a Collector sees only the cases assigned to them (and the contacts,
+# letters, plans, waivers and statements that go with them); the warehouse sees only blocking locks.
 permission_query_conditions = {
 	"Collection Case": "collections_module.permissions.collection_case_query",
 	"Contact Log": "collections_module.permissions.contact_log_query",
@@ -111,6 +123,7 @@ permission_query_conditions = {
 	"Repayment Plan": "collections_module.permissions.repayment_plan_query",
 	"Collection Letter": "collections_module.permissions.letter_query",
 	"Customer Statement": "collections_module.permissions.statement_query",
+	"Stock Release Lock": "collections_module.permissions.stock_release_lock_query",
 }
 has_permission = {
 	"Collection Case": "collections_module.permissions.collection_case_has_permission",
@@ -119,4 +132,6 @@ has_permission = {
 	"Collection Waiver": "collections_module.permissions.case_record_has_permission",
 	"Repayment Plan": "collections_module.permissions.case_record_has_permission",
 	"Collection Letter": "collections_module.permissions.case_record_has_permission",
+	"Customer Statement": "collections_module.permissions.statement_has_permission",
+	"Stock Release Lock": "collections_module.permissions.stock_release_lock_has_permission",
 }

@@ -65,19 +65,41 @@ CUSTOM_FIELDS = {
 }
 
 
-def after_install():
-	# Fixtures (roles, email template) are normally synced after this hook; the default ladder links
-	# to the roles, so bring them in first.
-	from frappe.utils.fixtures import sync_fixtures
+APP = "collections_module"
 
-	sync_fixtures("collections_module")
-	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True)
-	ensure_contact_rule_sets()
-	ensure_letter_templates()
-	ensure_default_policy()
+
+def after_install():
+	"""All or nothing: if a set-up step fails, the app is taken off the site's installed apps again, so
+	that running `bench --site S install-app collections_module` once more completes the install (the
+	tables it already made are kept and synced). `bench --site S migrate` completes it as well."""
+	try:
+		# Fixtures (roles, e-mail templates, workflows) are normally synced after this hook; the default
+		# ladder links to the roles, so bring them in first.
+		from frappe.utils.fixtures import sync_fixtures
+
+		sync_fixtures(APP)
+		set_up()
+	except Exception:
+		frappe.db.rollback()
+		unregister()
+		raise
+
+
+def unregister():
+	from frappe.installer import remove_from_installed_apps
+
+	remove_from_installed_apps(APP)
+	frappe.db.commit()
 
 
 def after_migrate():
+	set_up()
+
+
+def set_up():
+	"""The app's own set-up, in order, each step idempotent: run again after any failure it completes
+	what is missing and changes nothing that is there."""
+	frappe.clear_cache()  # a module map cached before the install must not hide the new doctypes
 	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True)
 	ensure_contact_rule_sets()
 	ensure_letter_templates()

@@ -47,6 +47,7 @@ CASE_FIELDS = [
 	"promise_status",
 	"promise_made_on",
 	"unallocated_credit",
+	"policy_note",
 ]
 
 
@@ -60,6 +61,7 @@ class CasePlan:
 	credit: float = 0.0  # unallocated payments and credit notes
 	oldest_days: int = 0
 	policy: str | None = None
+	policy_note: str = ""  # where the policy came from, and any named policy that could not be used
 	decision: lad.Decision | None = None
 	close: bool = False
 	reopen: bool = False
@@ -80,6 +82,7 @@ class CasePlan:
 			and not d.follow_up_due
 			and d.next_action_date == self.case.next_action_date
 			and self.policy == self.case.policy
+			and self.policy_note == (self.case.policy_note or "")
 			and not self.promise
 			and flt(self.credit) == flt(self.case.unallocated_credit)
 		)
@@ -176,7 +179,7 @@ def run(
 	settings = frappe.get_single("Collection Settings")
 	ladders = load_ladders()
 	policy_of = _policy_resolver(
-		{key[0] for key in keys} | {i["customer"] for i in invoices.values()}, settings
+		{key[0] for key in keys} | {i["customer"] for i in invoices.values()}, settings, set(ladders)
 	)
 	holders = role_holders()
 	ctx = _RunContext(
@@ -240,10 +243,14 @@ def _plan_case(key, case, reopen, lines, ctx: _RunContext):
 	customer, company = key
 	total = round(sum(line.outstanding for line in lines), 2)
 	oldest = max(line.days_overdue for line in lines)
-	policy = policy_of(customer)
+	choice = policy_of(customer)
+	policy = choice.policy
 	stages = ladders.get(policy)
 	if not stages:
-		report.warnings.append(f"{customer}: policy {policy or '(none)'} has no stages; case not updated")
+		report.warnings.append(
+			f"{customer}: no usable policy (named: {', '.join(choice.skipped) or '-'}; the default is "
+			"disabled or has no stages); case not updated"
+		)
 		return None
 	promise = promises.get(case.name) if case and not reopen else None
 	status = "Open" if (case is None or reopen) else case.status
@@ -266,6 +273,7 @@ def _plan_case(key, case, reopen, lines, ctx: _RunContext):
 		total=total,
 		oldest_days=oldest,
 		policy=policy,
+		policy_note=policy_note(choice),
 		decision=decision,
 		reopen=reopen,
 		lines_changed=case is None or reopen or stored_lines.get(case.name) != signature,
@@ -290,7 +298,7 @@ def _plan_reminders(invoices, policy_of, ladders, on_date) -> list[ReminderPlan]
 	plans = []
 	emails = None
 	for inv, due_date, outstanding in receivables.unpaid_terms(invoices):
-		stage = lad.reminder_stage(ladders.get(policy_of(inv["customer"])) or [])
+		stage = lad.reminder_stage(ladders.get(policy_of(inv["customer"]).policy) or [])
 		if stage is None or (inv["reminded_due_date"] and due_date <= inv["reminded_due_date"]):
 			continue
 		to_day = 0 if stage.to_day is None else min(stage.to_day, 0)
@@ -303,7 +311,7 @@ def _plan_reminders(invoices, policy_of, ladders, on_date) -> list[ReminderPlan]
 				inv["name"],
 				inv["customer"],
 				due_date,
-				outstanding,
+				receivables.in_invoice_currency(inv, outstanding),
 				inv["contact_email"] or emails.get(inv["customer"]),
 			)
 		)
@@ -356,8 +364,27 @@ def _stored_lines(case_names: list[str]) -> dict[str, set]:
 	return out
 
 
-def _policy_resolver(customers: set[str], settings):
-	"""customer -> policy name, from the customer, its group (and the group's parents), or the default."""
+def policy_note(choice: lad.PolicyChoice) -> str:
+	"""Why the case follows its policy, in the user's words."""
+	source = {
+		"customer": _("The customer's own policy."),
+		"group": _("The customer group's policy."),
+		"default": _("The default policy."),
+	}[choice.source]
+	if choice.skipped:
+		return (
+			_("{0} cannot be used (disabled, deleted or without stages), so {1} applies.").format(
+				", ".join(choice.skipped), choice.policy
+			)
+			+ " "
+			+ source
+		)
+	return source
+
+
+def _policy_resolver(customers: set[str], settings, usable: set[str]):
+	"""customer -> PolicyChoice, from the customer, its group (and the group's parents), or the
+	default; a named policy that is disabled or has no stages is passed over (``usable``)."""
 	rows = frappe.get_all(
 		"Customer",
 		filters={"name": ["in", sorted(customers) or [""]]},
@@ -384,8 +411,10 @@ def _policy_resolver(customers: set[str], settings):
 	def policy_of(customer):
 		row = by_customer.get(customer)
 		if row is None:
-			return settings.default_policy
-		return lad.resolve_policy(row.collection_policy, chain(row.customer_group), settings.default_policy)
+			return lad.choose_policy(None, [], settings.default_policy, usable)
+		return lad.choose_policy(
+			row.collection_policy, chain(row.customer_group), settings.default_policy, usable
+		)
 
 	return policy_of
 
@@ -530,6 +559,7 @@ def _apply_case(plan: CasePlan, on_date: date):
 	doc.update(
 		{
 			"policy": plan.policy,
+			"policy_note": plan.policy_note,
 			"total_outstanding": plan.total,
 			"unallocated_credit": plan.credit,
 			"oldest_days_overdue": plan.oldest_days,

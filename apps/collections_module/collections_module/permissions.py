@@ -74,12 +74,65 @@ def letter_query(user=None):
 	return case_record_query(user, "Collection Letter")
 
 
+def _sees_all_statements(user: str) -> bool:
+	return _sees_all(user) or "Accounts User" in frappe.get_roles(user)
+
+
 def statement_query(user: str | None = None) -> str:
-	"""A Collector sees the statements of the customers whose cases they hold."""
+	"""A Collector sees the statements of the customers whose cases they hold (with that company)."""
 	user = user or frappe.session.user
-	if _sees_all(user) or "Accounts User" in frappe.get_roles(user):
+	if _sees_all_statements(user):
 		return ""
 	return (
-		"`tabCustomer Statement`.`customer` in (select `customer` from `tabCollection Case` "
+		"(`tabCustomer Statement`.`customer`, `tabCustomer Statement`.`company`) in "
+		"(select `customer`, `company` from `tabCollection Case` "
 		f"where `collector` = {frappe.db.escape(user)})"
 	)
+
+
+def holds_case_of(user: str, customer: str | None, company: str | None) -> bool:
+	"""True when ``user`` is the collector of a case (open or closed) of this customer and company."""
+	if not (customer and company):
+		return False
+	return bool(
+		frappe.db.exists("Collection Case", {"customer": customer, "company": company, "collector": user})
+	)
+
+
+def statement_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
+	"""Read, create and write alike: a statement pulls the customer's General Ledger, so a Collector
+	may touch only those of customers whose case they hold, judged on the stored and the new values."""
+	user = user or frappe.session.user
+	if _sees_all_statements(user):
+		return None
+	keys = {(doc.get("customer"), doc.get("company"))}
+	if doc.get("name") and not doc.is_new():
+		keys.add((_stored(doc, "customer"), _stored(doc, "company")))
+	return None if all(holds_case_of(user, *key) for key in keys) else False
+
+
+def _works_collections(user: str) -> bool:
+	return user == "Administrator" or bool(
+		set(frappe.get_roles(user)) & (set(roles.ALL) | {"System Manager"})
+	)
+
+
+def stock_release_lock_query(user: str | None = None) -> str:
+	"""The warehouse, sales and accounts see the locks that block shipments, not proposals, rejections
+	or releases (collection roles see them all)."""
+	from collections_module.policy.stock_lock import BLOCKING_STATES
+
+	user = user or frappe.session.user
+	if _works_collections(user):
+		return ""
+	states = ", ".join(frappe.db.escape(s) for s in BLOCKING_STATES)
+	return f"`tabStock Release Lock`.`status` in ({states})"
+
+
+def stock_release_lock_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
+	from collections_module.policy.stock_lock import BLOCKING_STATES
+
+	user = user or frappe.session.user
+	if _works_collections(user):
+		return None
+	return None if doc.get("status") in BLOCKING_STATES else False

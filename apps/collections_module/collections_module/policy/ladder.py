@@ -266,14 +266,45 @@ def decide(
 	return decision
 
 
+@dataclass(frozen=True)
+class PolicyChoice:
+	"""The policy a customer follows and why: where it came from, and the policies named on the
+	customer or its groups that could not be used (disabled, deleted or without stages)."""
+
+	policy: str | None
+	source: str  # "customer", "group" or "default"
+	skipped: tuple[str, ...] = ()
+
+
+def choose_policy(
+	customer_policy: str | None,
+	group_policies: list[str | None],
+	default: str | None,
+	usable: set[str] | frozenset[str] | None = None,
+) -> PolicyChoice:
+	"""The customer's own policy, else the nearest customer group's (the group first, then its parents
+	upward), else the default. A named policy that is not ``usable`` never takes a customer off the
+	ladder: it is skipped (and reported), and the next in line applies."""
+	skipped: list[str] = []
+
+	def ok(policy):
+		if not policy:
+			return False
+		if usable is not None and policy not in usable:
+			skipped.append(policy)
+			return False
+		return True
+
+	if ok(customer_policy):
+		return PolicyChoice(customer_policy, "customer")
+	for policy in group_policies:
+		if ok(policy):
+			return PolicyChoice(policy, "group", tuple(skipped))
+	return PolicyChoice(default if ok(default) else None, "default", tuple(skipped))
+
+
 def resolve_policy(
 	customer_policy: str | None, group_policies: list[str | None], default: str | None
 ) -> str | None:
-	"""The policy a customer follows: its own, else the nearest customer group's (the group first,
-	then its parents upward), else the default from Collection Settings."""
-	if customer_policy:
-		return customer_policy
-	for policy in group_policies:
-		if policy:
-			return policy
-	return default
+	"""The policy a customer follows when every named policy is usable (see ``choose_policy``)."""
+	return choose_policy(customer_policy, group_policies, default).policy

@@ -29,6 +29,9 @@ def company() -> str:
 
 WAREHOUSE_USER = "cm.warehouse@example.com"
 SECOND_COLLECTOR = "cm.collector2@example.com"
+# a shared site has other people in the collection roles: tests must hold with them around
+OTHER_SUPERVISOR = "cm.other.supervisor@example.com"
+OTHER_MANAGER = "cm.other.manager@example.com"
 
 
 def ensure_users():
@@ -36,6 +39,8 @@ def ensure_users():
 	wanted = {email: [role] for role, email in ROLE_USERS.items()}
 	wanted[SECOND_COLLECTOR] = [roles.COLLECTOR]
 	wanted[WAREHOUSE_USER] = ["Stock User"]
+	wanted[OTHER_SUPERVISOR] = [roles.SUPERVISOR]
+	wanted[OTHER_MANAGER] = [roles.MANAGER]
 	for email, user_roles in wanted.items():
 		if not frappe.db.exists("User", email):
 			user = frappe.get_doc(
@@ -49,6 +54,16 @@ def ensure_users():
 		else:
 			user = frappe.get_doc("User", email)
 		user.add_roles(*user_roles)
+
+
+def ensure_user(email: str, *user_roles: str) -> str:
+	"""A system user holding ``user_roles`` (added if missing)."""
+	if not frappe.db.exists("User", email):
+		frappe.get_doc(
+			{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
+		).insert(ignore_permissions=True)
+	frappe.get_doc("User", email).add_roles(*user_roles)
+	return email
 
 
 def ensure_fiscal_year(day: date):

@@ -1,41 +1,59 @@
-"""Reads ERPNext's receivables in one query: every unpaid payment term of submitted Sales Invoices.
+"""Reads ERPNext's receivables in a few set-based queries: every unpaid payment term of submitted Sales
+Invoices, in the company currency.
 
-Amounts are turned into the company currency (the case total adds invoices in several currencies).
+Amounts are taken the way ERPNext's own Accounts Receivable report takes them: an invoice's outstanding
+is the sum of its Payment Ledger Entries in the company currency (right in every currency setting,
+"allow multi-currency invoices against single party account" included, where the invoice's own
+outstanding is in the receivable account's currency and its conversion rate must not be applied again);
+each payment term is its base amount less what ERPNext recorded as paid against that term, and
+payments that name no term fill the earliest terms first.
 """
 
 from collections import defaultdict
 from datetime import date
 
 import frappe
+from frappe.query_builder.functions import Sum
 from frappe.utils import flt, getdate
 
 from collections_module.policy.ledger import Term, TermDue, allocate_outstanding
 
+CHUNK = 5000  # invoice names per IN (...) list
+
 
 def open_invoices(customers: list[str] | None = None) -> dict[str, dict]:
-	"""Submitted Sales Invoices with outstanding, by name, each with its payment terms."""
-	return _open_invoice_rows(customers)
+	"""Submitted Sales Invoices with outstanding, by name, each with its payment terms and its
+	outstanding in the company currency."""
+	invoices = _open_invoice_rows(customers)
+	outstanding = _ledger_outstanding(list(invoices))
+	for name, inv in list(invoices.items()):
+		inv["outstanding"] = flt(outstanding.get(name), 2)
+		if inv["outstanding"] <= 0:  # settled in the ledger (e.g. an exchange difference left over)
+			del invoices[name]
+	return invoices
 
 
 def unpaid_terms(invoices: dict[str, dict]) -> list[tuple[dict, date, float]]:
-	"""(invoice, term due date, term outstanding in the invoice's currency) for every unpaid term."""
+	"""(invoice, term due date, term outstanding in the company currency) for every unpaid term."""
 	out = []
 	for inv in invoices.values():
-		terms = inv["terms"] or [Term(inv["due_date"], flt(inv["outstanding_amount"]))]
-		for due_date, outstanding in allocate_outstanding(terms, flt(inv["outstanding_amount"])):
+		terms = inv["terms"] or [Term(inv["due_date"], inv["outstanding"])]
+		for due_date, outstanding in allocate_outstanding(terms, inv["outstanding"]):
 			if outstanding > 0:
 				out.append((inv, due_date, outstanding))
 	return out
+
+
+def in_invoice_currency(inv: dict, amount: float) -> float:
+	"""A company-currency amount in the invoice's own currency (for what the customer reads)."""
+	return flt(amount / (flt(inv["conversion_rate"]) or 1.0), 2)
 
 
 def terms_by_customer(invoices: dict[str, dict]) -> dict[tuple[str, str], list[TermDue]]:
 	"""Unpaid terms per (customer, company), amounts in the company currency."""
 	result: dict[tuple[str, str], list[TermDue]] = defaultdict(list)
 	for inv, due_date, outstanding in unpaid_terms(invoices):
-		rate = flt(inv["conversion_rate"]) or 1.0
-		result[(inv["customer"], inv["company"])].append(
-			TermDue(inv["name"], due_date, flt(outstanding * rate, 2))
-		)
+		result[(inv["customer"], inv["company"])].append(TermDue(inv["name"], due_date, flt(outstanding, 2)))
 	return result
 
 
@@ -55,12 +73,13 @@ def _open_invoice_rows(customers: list[str] | None) -> dict[str, dict]:
 			si.customer,
 			si.company,
 			si.due_date,
-			si.outstanding_amount,
 			si.conversion_rate,
 			si.contact_email,
 			si.collection_reminded_due_date,
 			ps.due_date.as_("term_due_date"),
 			ps.payment_amount.as_("term_amount"),
+			ps.base_payment_amount.as_("term_base_amount"),
+			ps.base_paid_amount.as_("term_base_paid"),
 		)
 		.where((si.docstatus == 1) & (si.outstanding_amount > 0))
 	)
@@ -77,7 +96,6 @@ def _open_invoice_rows(customers: list[str] | None) -> dict[str, dict]:
 				"customer": row.customer,
 				"company": row.company,
 				"due_date": getdate(row.due_date),
-				"outstanding_amount": row.outstanding_amount,
 				"conversion_rate": row.conversion_rate,
 				"contact_email": row.contact_email,
 				"reminded_due_date": getdate(row.collection_reminded_due_date)
@@ -87,8 +105,30 @@ def _open_invoice_rows(customers: list[str] | None) -> dict[str, dict]:
 			},
 		)
 		if row.term_due_date:
-			inv["terms"].append(Term(getdate(row.term_due_date), flt(row.term_amount)))
+			# the term in the company currency, less what ERPNext recorded as paid against it
+			base = flt(row.term_base_amount) or flt(row.term_amount) * (flt(row.conversion_rate) or 1.0)
+			inv["terms"].append(Term(getdate(row.term_due_date), flt(base - flt(row.term_base_paid), 2)))
 	return invoices
+
+
+def _ledger_outstanding(names: list[str]) -> dict[str, float]:
+	"""Each invoice's outstanding in the company currency, from the Payment Ledger (as the AR report)."""
+	ple = frappe.qb.DocType("Payment Ledger Entry")
+	out: dict[str, float] = {}
+	for i in range(0, len(names), CHUNK):
+		rows = (
+			frappe.qb.from_(ple)
+			.select(ple.against_voucher_no, Sum(ple.amount))
+			.where(
+				(ple.delinked == 0)
+				& (ple.against_voucher_type == "Sales Invoice")
+				& ple.against_voucher_no.isin(names[i : i + CHUNK])
+			)
+			.groupby(ple.against_voucher_no)
+			.run()
+		)
+		out.update({name: flt(amount) for name, amount in rows})
+	return out
 
 
 def customer_email(customers: list[str]) -> dict[str, str]:
@@ -107,10 +147,15 @@ def unallocated_credits(customers: list[str] | None = None) -> dict[tuple[str, s
 	pe = frappe.qb.DocType("Payment Entry")
 	payments = _receipts(pe, pe.unallocated_amount, pe.source_exchange_rate).where(pe.unallocated_amount > 0)
 	si = frappe.qb.DocType("Sales Invoice")
+	ple = frappe.qb.DocType("Payment Ledger Entry")
+	# a credit note's own unallocated balance: its Payment Ledger Entries, in the company currency
 	credit_notes = (
 		frappe.qb.from_(si)
-		.select(si.customer, si.company, si.outstanding_amount, si.conversion_rate)
-		.where((si.docstatus == 1) & (si.outstanding_amount < 0))
+		.join(ple)
+		.on((ple.against_voucher_type == "Sales Invoice") & (ple.against_voucher_no == si.name))
+		.select(si.customer, si.company, Sum(ple.amount))
+		.where((si.docstatus == 1) & (si.outstanding_amount < 0) & (ple.delinked == 0))
+		.groupby(si.name, si.customer, si.company)
 	)
 	if customers is not None:
 		if not customers:
@@ -120,8 +165,9 @@ def unallocated_credits(customers: list[str] | None = None) -> dict[tuple[str, s
 	result: dict[tuple[str, str], float] = defaultdict(float)
 	for party, company, amount, rate in payments.run():
 		result[(party, company)] += flt(amount) * (flt(rate) or 1.0)
-	for customer, company, outstanding, rate in credit_notes.run():
-		result[(customer, company)] += -flt(outstanding) * (flt(rate) or 1.0)
+	for customer, company, balance in credit_notes.run():
+		if flt(balance) < 0:
+			result[(customer, company)] += -flt(balance)
 	return {key: flt(value, 2) for key, value in result.items()}
 
 

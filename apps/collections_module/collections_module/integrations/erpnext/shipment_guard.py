@@ -47,8 +47,12 @@ def blocking_lock(customer: str, company: str):
 
 def guard_shipment(doc, method=None):
 	conf = settings()
-	if doc.get("is_return") or not sl.is_held(doc.doctype, doc.get("update_stock"), conf.hold_sales_orders):
-		return  # goods coming back are never held
+	if doc.get("is_return") or doc.get("is_consolidated"):
+		# goods coming back are never held, nor the invoice ERPNext makes at POS closing for goods that
+		# already left at the till (one locked customer would otherwise fail the whole closing)
+		return
+	if not sl.is_held(doc.doctype, doc.get("update_stock"), conf.hold_sales_orders):
+		return
 	for customer in customers_of(doc):
 		lock = blocking_lock(customer, doc.company)
 		if not lock:
@@ -92,17 +96,59 @@ def _unused_pass(lock: str) -> str | None:
 	)
 
 
+def blocking_locks(company: str | None = None, customer: str | None = None) -> list:
+	"""Blocking locks the session user may read (their User Permissions on company or customer
+	apply), with only what the warehouse needs."""
+	if not frappe.has_permission(LOCK, "read"):
+		return []
+	filters = {"status": ["in", sl.BLOCKING_STATES]}
+	if company:
+		filters["company"] = company
+	if customer:
+		filters["customer"] = customer
+	return frappe.get_list(
+		LOCK,
+		filters=filters,
+		fields=[
+			"name",
+			"customer",
+			"customer_name",
+			"company",
+			"status",
+			"effective_from",
+			"overdue_amount",
+			"oldest_days_overdue",
+			"reason",
+		],
+		order_by="effective_from asc",
+		limit_page_length=0,
+	)
+
+
+def release_contacts() -> str:
+	"""Who can release a lock or let one shipment through: the role and the people holding it."""
+	role = settings().pass_role or roles.OWNER
+	users = frappe.get_all(
+		"Has Role",
+		filters={"role": role, "parenttype": "User", "parent": ["not in", ["Administrator", "Guest"]]},
+		pluck="parent",
+	)
+	names = frappe.get_all(
+		"User", filters={"name": ["in", users or [""]], "enabled": 1}, pluck="full_name", order_by="full_name"
+	)
+	return f"{_(role)}: {', '.join(n for n in names if n) or '-'}"
+
+
 @frappe.whitelist()
 def lock_banner(customer: str, company: str | None = None) -> list[dict]:
 	"""Blocking locks of a customer, for the red banner on Delivery Note, Pick List, Sales Order and
-	Customer forms. Only what a warehouse user needs: the lock, amount, days and reason."""
-	if not customer or not frappe.has_permission(LOCK, "read"):
+	Customer forms. Only what a warehouse user needs: the lock, amount, days, reason and whom to ask."""
+	if not customer:
 		return []
-	filters = {"customer": customer, "status": ["in", sl.BLOCKING_STATES]}
-	if company:
-		filters["company"] = company
-	return frappe.get_all(
-		LOCK,
-		filters=filters,
-		fields=["name", "company", "status", "overdue_amount", "oldest_days_overdue", "reason"],
-	)
+	locks = blocking_locks(company=company, customer=customer)
+	if locks:
+		ask = release_contacts()
+		for lock in locks:
+			lock["ask"] = ask
+			lock["currency"] = frappe.get_cached_value("Company", lock.company, "default_currency")
+	return locks

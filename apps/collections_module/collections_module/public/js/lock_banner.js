@@ -10,12 +10,12 @@ if (!window.collections_module_lock_banner) {
 				(locks || []).forEach((lock) => {
 					frm.dashboard.set_headline_alert(
 						`<b>${__("Stock release locked")}</b>: ${frappe.utils.escape_html(
-							__("{0} ({1}): {2} overdue, {3} days. {4}", [
+							__("{0} ({1}): {2} overdue, {3} days. Ask: {4}", [
 								lock.name,
 								lock.company,
-								format_currency(lock.overdue_amount, frappe.get_doc(":Company", lock.company)?.default_currency),
+								format_currency(lock.overdue_amount, lock.currency),
 								lock.oldest_days_overdue,
-								lock.reason || "",
+								lock.ask || "",
 							])
 						)}`,
 						"red"

@@ -14,9 +14,6 @@ from collections_module.collections_module.doctype.stock_release_lock.stock_rele
 from collections_module.guards import freeze_after
 from collections_module.policy import stock_lock as sl
 
-# A credit limit this small refuses every new credit sale (ERPNext's own credit check).
-HOLD_CREDIT_LIMIT = 0.01
-
 
 class BlacklistEntry(Document):
 	"""A listed malicious defaulter (R-G4). Listing and removal go through the 'Blacklist Entry'
@@ -71,38 +68,14 @@ class BlacklistEntry(Document):
 			return
 		if was:
 			log_state_change(self, was)
-		if not self.customer:
-			return
-		if self.status == sl.BL_ACTIVE and was == sl.BL_PROPOSED:
-			self.hold_credit()
-		elif self.status == sl.BL_REMOVED:
+		if self.customer and self.status == sl.BL_REMOVED:
 			self.restore_credit()
 
-	def hold_credit(self):
-		"""ERPNext's own hold: the customer's credit limit at the minimum for every company."""
-		if not frappe.get_cached_doc("Collection Settings").blacklist_holds_credit:
-			return
-		customer = frappe.get_doc("Customer", self.customer)
-		previous = [
-			{
-				"company": r.company,
-				"credit_limit": r.credit_limit,
-				"bypass_credit_limit_check": r.bypass_credit_limit_check,
-			}
-			for r in customer.credit_limits
-		]
-		customer.credit_limits = []
-		for company in frappe.get_all("Company", pluck="name"):
-			customer.append(
-				"credit_limits",
-				{"company": company, "credit_limit": HOLD_CREDIT_LIMIT, "bypass_credit_limit_check": 0},
-			)
-		customer.flags.ignore_permissions = True
-		customer.save()
-		self.db_set("held_credit_limits", json.dumps(previous))
-
 	def restore_credit(self):
-		if self.held_credit_limits is None:
+		"""Entries listed by an earlier version lowered the customer's credit limits and kept the old
+		ones here; those are put back exactly. (Listing now holds credit without touching the
+		customer: see integrations/erpnext/blacklist_guard.py.)"""
+		if not self.held_credit_limits:
 			return
 		customer = frappe.get_doc("Customer", self.customer)
 		customer.credit_limits = []

@@ -1,7 +1,8 @@
 # Copyright (c) 2026, collections_module developers and Contributors
 # See license.txt
 """Blacklist (R-G4): listing and removal need the owner's approval; a listed customer's Quotations and
-Sales Orders are refused server-side and its credit is held the ERPNext way while listed."""
+Sales Orders are refused server-side and it gets no new credit while listed; its own credit limits are
+never touched."""
 
 import frappe
 from frappe.model.workflow import WorkflowPermissionError, WorkflowTransitionError, apply_workflow
@@ -17,7 +18,9 @@ from collections_module.tests.utils import (
 	company,
 	ensure_item,
 	make_customer,
+	make_invoice,
 	make_sales_order,
+	pay,
 	set_settings,
 	state_history,
 	today,
@@ -38,6 +41,25 @@ def quotation(customer):
 	)
 
 
+def credit_limits(customer):
+	rows = frappe.get_all(
+		"Customer Credit Limit",
+		filters={"parent": customer},
+		fields=["company", "credit_limit", "bypass_credit_limit_check"],
+	)
+	return [(r.company, r.credit_limit, r.bypass_credit_limit_check) for r in rows]
+
+
+def cash_invoice(customer):
+	"""A POS-style invoice paid in full on the spot: no credit given."""
+	si = make_invoice(customer, due_in_days=0, amount=100, submit=False, is_pos=1)
+	si.set("payments", [])
+	si.append("payments", {"mode_of_payment": "Cash", "amount": si.grand_total})
+	si.save()
+	si.submit()
+	return si
+
+
 class TestBlacklistEntry(CollectionsTestCase):
 	@classmethod
 	def setUpClass(cls):
@@ -46,11 +68,12 @@ class TestBlacklistEntry(CollectionsTestCase):
 			blacklist_refuses_quotations=1, blacklist_refuses_sales_orders=1, blacklist_holds_credit=1
 		)
 
-	def test_listing_refuses_sales_until_removed_and_holds_credit(self):
+	def test_listing_a_customer_who_owes_refuses_sales_and_credit_until_removed(self):
 		customer = make_customer("Defaulter")
 		frappe.get_doc("Customer", customer).append(
-			"credit_limits", {"company": company(), "credit_limit": 5000}
+			"credit_limits", {"company": company(), "credit_limit": 5000, "bypass_credit_limit_check": 1}
 		).save()
+		make_invoice(customer, due_in_days=-100, amount=3000)  # owes 3,000: the customers a blacklist is for
 		frappe.set_user(ROLE_USERS[roles.SUPERVISOR])
 		entry = frappe.get_doc(
 			{
@@ -72,10 +95,26 @@ class TestBlacklistEntry(CollectionsTestCase):
 		self.assertEqual((entry.status, entry.approved_by), ("Active", ROLE_USERS[roles.OWNER]))
 		self.assertRaises(CustomerBlacklisted, make_sales_order, customer)
 		self.assertRaises(CustomerBlacklisted, quotation(customer).insert)
-		limits = frappe.get_all(
-			"Customer Credit Limit", filters={"parent": customer}, fields=["company", "credit_limit"]
+		# no new credit: an invoice leaving something owing is refused on submit ...
+		self.assertRaisesRegex(
+			CustomerBlacklisted, "no new credit", make_invoice, customer, due_in_days=30, amount=200
 		)
-		self.assertTrue(limits and all(r.credit_limit == 0.01 for r in limits))
+		# ... one paid at the till goes through, and the customer can still pay what is owed
+		self.assertEqual(cash_invoice(customer).docstatus, 1)
+		self.assertEqual(
+			pay(
+				frappe.get_all(
+					"Sales Invoice",
+					{"customer": customer, "docstatus": 1, "outstanding_amount": [">", 0]},
+					pluck="name",
+				)[0],
+				amount=500,
+			).docstatus,
+			1,
+		)
+		self.assertEqual(
+			credit_limits(customer), [(company(), 5000, 1)]
+		)  # the customer's own limits untouched
 
 		frappe.set_user(ROLE_USERS[roles.MANAGER])
 		entry.reload()
@@ -91,10 +130,8 @@ class TestBlacklistEntry(CollectionsTestCase):
 		frappe.set_user("Administrator")
 		self.assertEqual(make_sales_order(customer).docstatus, 0)
 		self.assertEqual(quotation(customer).insert().docstatus, 0)
-		limits = frappe.get_all(
-			"Customer Credit Limit", filters={"parent": customer}, fields=["company", "credit_limit"]
-		)
-		self.assertEqual([(r.company, r.credit_limit) for r in limits], [(company(), 5000)])
+		self.assertEqual(make_invoice(customer, due_in_days=30, amount=200).docstatus, 1)  # credit again
+		self.assertEqual(credit_limits(customer), [(company(), 5000, 1)])
 		self.assertEqual(
 			state_history("Blacklist Entry", entry.name),
 			["Proposed → Active", "Active → Removal Proposed", "Removal Proposed → Removed"],

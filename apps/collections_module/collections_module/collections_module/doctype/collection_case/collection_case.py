@@ -40,9 +40,29 @@ class CollectionCase(Document):
 				frappe.throw(
 					_("Only a collection supervisor (or above) assigns a case."), frappe.PermissionError
 				)
+		self.guard_lead_decisions()
 		self.apply_dispute()
 		if self.has_value_changed("verified") and self.verified:
 			self.verified_by = frappe.session.user
+
+	def guard_lead_decisions(self):
+		"""A collector may raise a dispute and record a verification they made; only a supervisor (or
+		above) resolves a dispute or withdraws a verification (R-C6, R-C7). The other fields that drive
+		the ladder and the contact rules are at permission level 1, which collectors only read."""
+		if self.is_new() or self.flags.ignore_permissions or set(frappe.get_roles()) & CASE_LEADS:
+			return
+		before = self.get_doc_before_save()
+		if before is None:
+			return
+		if before.disputed and not self.disputed:
+			frappe.throw(
+				_("Only a collection supervisor (or above) can resolve a dispute."), frappe.PermissionError
+			)
+		if before.verified and not self.verified:
+			frappe.throw(
+				_("Only a collection supervisor (or above) can withdraw a verification."),
+				frappe.PermissionError,
+			)
 
 	def apply_dispute(self):
 		"""A dispute pauses collection at once (R-C6); resolving it reopens the case."""

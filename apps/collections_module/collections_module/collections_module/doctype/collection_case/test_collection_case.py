@@ -80,3 +80,132 @@ class TestCaseReassignment(CollectionsTestCase):
 		open_todos = [t.allocated_to for t in todos(case.name) if t.status == "Open"]
 		self.assertIn(SECOND_COLLECTOR, open_todos)
 		self.assertNotIn(ROLE_USERS[roles.COLLECTOR], open_todos)
+
+
+class TestCaseFences(CollectionsTestCase):
+	"""The fields that drive the ladder and the contact rules belong to the roles that own them."""
+
+	def test_collector_cannot_move_the_fences_through_the_api(self):
+		from frappe.utils import add_days
+
+		from collections_module.contact_conduct import ContactNotAllowed
+		from collections_module.tests.utils import contact_log, local_time, ready_case, today
+
+		case = ready_case("Fence Mover", tz="Asia/Shanghai")
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		stored = frappe.client.get("Collection Case", case.name)
+		frappe.client.save(
+			{
+				**stored,
+				"debtor_timezone": "America/New_York",  # 22:30 in Shanghai is 09:30 in New York
+				"last_follow_up_on": str(add_days(today(), 30)),
+				"next_action_date": str(add_days(today(), 30)),
+				"status": "Promise to Pay",
+				"current_stage": "Overdue Week 1",
+				"total_outstanding": 1,
+				"policy": "Standard Ladder",
+				"promise_status": "Kept",
+				"collector": SECOND_COLLECTOR,
+			}
+		)
+		after = frappe.client.get("Collection Case", case.name)
+		for field in (
+			"debtor_timezone",
+			"last_follow_up_on",
+			"next_action_date",
+			"status",
+			"current_stage",
+			"total_outstanding",
+			"promise_status",
+			"collector",
+		):
+			self.assertEqual(str(after[field]), str(stored[field]), field)
+		# the contact rules still judge the debtor's time in Shanghai
+		self.assertRaisesRegex(
+			ContactNotAllowed,
+			"outside the allowed hours",
+			contact_log(case, local_time("Asia/Shanghai", -1, 22, 30)).insert,
+		)
+
+	def test_collector_raises_a_dispute_only_a_supervisor_resolves_it(self):
+		from collections_module.tests.utils import ready_case
+
+		case = ready_case("Dispute Fence")
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		raised = frappe.client.save(
+			{
+				**frappe.client.get("Collection Case", case.name),
+				"disputed": 1,
+				"dispute_reason": "Denies the order",
+			}
+		)
+		self.assertEqual((raised["disputed"], raised["status"]), (1, "Paused"))
+		self.assertRaisesRegex(
+			frappe.PermissionError,
+			"resolve a dispute",
+			frappe.client.save,
+			{**frappe.client.get("Collection Case", case.name), "disputed": 0},
+		)
+		self.assertRaises(
+			frappe.PermissionError,
+			frappe.client.save,
+			{**frappe.client.get("Collection Case", case.name), "verified": 0},
+		)
+		frappe.set_user(ROLE_USERS[roles.SUPERVISOR])
+		resolved = frappe.client.save({**frappe.client.get("Collection Case", case.name), "disputed": 0})
+		self.assertEqual((resolved["disputed"], resolved["status"]), (0, "Open"))
+
+	def test_customer_policy_and_time_zone_are_collection_managers_settings(self):
+		customer = make_customer("Policy Fence")
+		from collections_module.tests.utils import ensure_user
+
+		frappe.set_user(ensure_user("cm.sales@example.com", "Sales Manager", "Sales Master Manager"))
+		stored = frappe.client.get("Customer", customer)
+		self.assertRaisesRegex(
+			frappe.PermissionError,
+			"Only a collection manager",
+			frappe.client.save,
+			{**stored, "collection_timezone": "Pacific/Kiritimati"},
+		)
+		self.assertRaises(
+			frappe.PermissionError, frappe.client.save, {**stored, "collection_policy": "Standard Ladder"}
+		)
+		frappe.set_user(ROLE_USERS[roles.MANAGER])
+		frappe.client.set_value("Customer", customer, "collection_timezone", "Asia/Shanghai")
+		self.assertEqual(frappe.db.get_value("Customer", customer, "collection_timezone"), "Asia/Shanghai")
+
+	def test_disabled_policy_never_takes_a_customer_off_the_ladder(self):
+		from collections_module.ladder_run import run
+		from collections_module.tests.utils import today
+
+		policy = frappe.copy_doc(frappe.get_doc("Collection Policy", "Standard Ladder"))
+		policy.policy_name = f"_CM Gentle {frappe.generate_hash(length=5)}"
+		policy.insert()
+		customer = make_customer("Disabled Policy", collection_policy=policy.name)
+		make_invoice(customer, due_in_days=-35)
+		self.assertEqual(open_case(customer).policy, policy.name)
+		frappe.db.set_value("Collection Policy", policy.name, "enabled", 0)
+		run(today(), customers=[customer])
+		case = open_case(customer)
+		self.assertEqual((case.policy, case.current_stage), ("Standard Ladder", "Manager"))
+		self.assertIn(policy.name, case.policy_note)
+		self.assertIn("Standard Ladder applies", case.policy_note)
+
+
+class TestCaseSharing(CollectionsTestCase):
+	def test_collectors_cannot_share_sharing_is_a_supervisors_act(self):
+		import frappe.share
+
+		from collections_module.tests.utils import contact_log, local_time, ready_case
+
+		case = ready_case("Sharing")
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		log = contact_log(case, local_time("Asia/Shanghai", -1, 10)).insert()
+		for doctype, name in (("Collection Case", case.name), ("Contact Log", log.name)):
+			self.assertRaises(
+				frappe.PermissionError, frappe.share.add, doctype, name, SECOND_COLLECTOR, read=1
+			)
+		self.assertFalse(frappe.db.exists("DocShare", {"share_name": case.name, "user": SECOND_COLLECTOR}))
+		frappe.set_user(ROLE_USERS[roles.SUPERVISOR])
+		frappe.share.add("Collection Case", case.name, SECOND_COLLECTOR, read=1)
+		self.assertTrue(frappe.db.exists("DocShare", {"share_name": case.name, "user": SECOND_COLLECTOR}))

@@ -6,7 +6,9 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, nowdate
 
-from collections_module.guards import freeze_after, not_own_approval
+from collections_module.guards import freeze_after, not_own_approval, track_terms_author
+
+TERMS = ("collection_case", "sales_invoice", "waiver_type", "amount")
 
 
 class CollectionWaiver(Document):
@@ -20,6 +22,7 @@ class CollectionWaiver(Document):
 			("Requested",),
 			"decided",
 		)
+		track_terms_author(self, TERMS)
 		invoice = frappe.db.get_value(
 			"Sales Invoice", self.sales_invoice, ["customer", "outstanding_amount", "docstatus"], as_dict=True
 		)

@@ -3,6 +3,7 @@
 """A waiver changes nothing in the ledger until it is approved (R-C8)."""
 
 import frappe
+import frappe.client
 from frappe.model.workflow import WorkflowPermissionError, WorkflowTransitionError, apply_workflow
 
 from collections_module.policy import roles
@@ -73,3 +74,48 @@ class TestCollectionWaiver(CollectionsTestCase):
 		frappe.set_user("Administrator")
 		self.assertEqual(frappe.db.get_value("Sales Invoice", invoice, "outstanding_amount"), 1000)
 		self.assertIsNone(frappe.db.get_value("Collection Waiver", waiver.name, "journal_entry"))
+
+	def test_approver_who_rewrote_the_amount_cannot_approve_it(self):
+		"""Raising the amount (or changing the type) and then approving is self-approval: refused."""
+		case = ready_case("Rewritten Waiver")
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		waiver = frappe.get_doc(
+			{
+				"doctype": "Collection Waiver",
+				"collection_case": case.name,
+				"sales_invoice": case.invoices[0].sales_invoice,
+				"waiver_type": "Penalty",
+				"amount": 50,
+				"reason": "Penalty waived for payment in full",
+			}
+		).insert()
+		frappe.set_user(ROLE_USERS[roles.MANAGER])
+		saved = frappe.client.save({**frappe.client.get("Collection Waiver", waiver.name), "amount": 600})
+		self.assertEqual(saved["terms_changed_by"], ROLE_USERS[roles.MANAGER])
+		self.assertRaisesRegex(
+			frappe.PermissionError,
+			"You changed the terms",
+			apply_workflow,
+			frappe.get_doc("Collection Waiver", waiver.name),
+			"Approve",
+		)
+		# changing the type and approving in one request is refused the same way
+		stored = frappe.client.get("Collection Waiver", waiver.name)
+		self.assertRaises(
+			frappe.PermissionError,
+			frappe.client.save,
+			{**stored, "waiver_type": "Principal", "status": "Approved"},
+		)
+		# the author field cannot be set by hand to let oneself through
+		frappe.client.save({**stored, "terms_changed_by": ROLE_USERS[roles.GENERAL_MANAGER]})
+		self.assertEqual(
+			frappe.db.get_value("Collection Waiver", waiver.name, "terms_changed_by"),
+			ROLE_USERS[roles.MANAGER],
+		)
+		self.assertEqual(frappe.db.get_value("Collection Waiver", waiver.name, "status"), "Requested")
+		# someone who did not touch the terms approves what is written
+		frappe.set_user(ROLE_USERS[roles.GENERAL_MANAGER])
+		apply_workflow(frappe.get_doc("Collection Waiver", waiver.name), "Approve")
+		self.assertEqual(
+			frappe.db.get_value("Collection Waiver", waiver.name, ["status", "amount"]), ("Approved", 600)
+		)

@@ -6,9 +6,10 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, getdate
 
-from collections_module.contact_conduct import enforce, keep_system_fields, to_utc
+from collections_module.contact_conduct import enforce, keep_system_fields, late_entries, record_facts, to_utc
 
-TIMING_FIELDS = ("collection_case", "start_time", "channel", "direction", "effective", "contact_point")
+# what happened, as recorded: judged by the contact rules and not editable by a Collector once saved
+FACTS = ("collection_case", "start_time", "channel", "direction", "effective", "contact_point")
 
 
 class ContactLog(Document):
@@ -16,9 +17,10 @@ class ContactLog(Document):
 
 	def validate(self):
 		self.start_utc = to_utc(self.start_time).replace(tzinfo=None)
+		judge = record_facts(self, "start_time", FACTS)
 		if self.flags.ignore_contact_rules:  # set only by server code for system-made contacts
 			return
-		if self.is_new() or any(self.has_value_changed(f) for f in TIMING_FIELDS):
+		if judge:
 			enforce(
 				self, self.start_time, self.channel, self.direction, bool(self.effective), self.contact_point
 			)
@@ -41,9 +43,15 @@ class ContactLog(Document):
 			as_dict=True,
 		)
 		if latest and latest.name != self.name:
+			if self.late_entry:
+				frappe.db.set_value("Collection Case", case.name, "late_entries", late_entries(case.name))
 			return  # an older contact edited: the case keeps the latest
+		case.late_entries = late_entries(case.name)
 		case.last_contact_on = getdate(self.start_time)
-		case.last_contact_summary = f"{self.channel} ({self.outcome}): {self.summary}"[:500]
+		late = " [" + _("late entry") + "]" if self.late_entry else ""
+		case.last_contact_summary = f"{_(self.channel)} ({_(self.outcome or '-')}){late}: {self.summary}"[
+			:500
+		]
 		case.next_step, case.next_step_date = self.next_step, self.next_step_date
 		if self.outcome == "Promise to Pay":
 			case.update(

@@ -45,8 +45,8 @@ class TestContactLog(CollectionsTestCase):
 		case = ready_case("Eleven Calls")
 		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
 		for i in range(10):
-			contact_log(case, local_time(SH, 0, 9, 5 * i)).insert()
-		eleventh = contact_log(case, local_time(SH, 0, 14))
+			contact_log(case, local_time(SH, -1, 9, 5 * i)).insert()
+		eleventh = contact_log(case, local_time(SH, -1, 14))
 		self.assertRaisesRegex(ContactNotAllowed, "10 outbound calls already today", eleventh.insert)
 
 		self.assertRaises(
@@ -64,7 +64,7 @@ class TestContactLog(CollectionsTestCase):
 			}
 		).insert()
 		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
-		allowed = contact_log(case, local_time(SH, 0, 14)).insert()
+		allowed = contact_log(case, local_time(SH, -1, 14)).insert()
 		self.assertEqual(allowed.rule_exception, exception.name)
 		exception.reload()
 		self.assertEqual(
@@ -72,7 +72,7 @@ class TestContactLog(CollectionsTestCase):
 			(allowed.name, "calls per day", ROLE_USERS[roles.SUPERVISOR]),
 		)
 		# one exception, one contact
-		self.assertRaises(ContactNotAllowed, contact_log(case, local_time(SH, 0, 15)).insert)
+		self.assertRaises(ContactNotAllowed, contact_log(case, local_time(SH, -1, 15)).insert)
 
 	def test_dispute_pauses_collection_and_tells_the_supervisor(self):
 		case = ready_case("Disputes")
@@ -93,7 +93,7 @@ class TestContactLog(CollectionsTestCase):
 		self.assertEqual(len(todos(case.name)), before)  # the daily run creates no follow-up
 		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
 		self.assertRaisesRegex(
-			ContactNotAllowed, "disputes the debt", contact_log(case, local_time(SH, 0, 10)).insert
+			ContactNotAllowed, "disputes the debt", contact_log(case, local_time(SH, -1, 10)).insert
 		)
 		# resolving the dispute resumes collection
 		frappe.set_user(ROLE_USERS[roles.SUPERVISOR])
@@ -220,7 +220,7 @@ def promise_400_in_two_days(case):
 	frappe.set_user(ROLE_USERS[roles.COLLECTOR])
 	contact_log(
 		case,
-		local_time(SH, 0, 10),
+		local_time(SH, -1, 10),
 		outcome="Promise to Pay",
 		effective=1,
 		promise_amount=400,
@@ -228,3 +228,107 @@ def promise_400_in_two_days(case):
 		summary="Will pay 400 on Friday",
 	).insert()
 	frappe.set_user("Administrator")
+
+
+class TestContactFacts(CollectionsTestCase):
+	"""A saved contact is a record of what happened: it cannot be edited around the caps."""
+
+	def at_the_cap(self, label):
+		case = ready_case(label)
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		logs = [contact_log(case, local_time(SH, -1, 9, 5 * i)).insert() for i in range(10)]
+		return case, logs
+
+	def test_collector_cannot_move_a_call_away_to_free_a_slot(self):
+		case, logs = self.at_the_cap("Cap Dodger")
+		stored = frappe.client.get("Contact Log", logs[0].name)
+		forty_days_back = str(local_time(SH, -41, 9))
+		self.assertRaisesRegex(
+			frappe.PermissionError,
+			"can be corrected only by a collection supervisor",
+			frappe.client.save,
+			{**stored, "start_time": forty_days_back},
+		)
+		for change in (
+			{"channel": "SMS"},
+			{"direction": "Inbound"},
+			{"collection_case": ready_case("Elsewhere").name},
+		):
+			frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+			self.assertRaises(frappe.PermissionError, frappe.client.save, {**stored, **change})
+		# the day is still full
+		self.assertRaises(ContactNotAllowed, contact_log(case, local_time(SH, -1, 14)).insert)
+		# what the collector may still edit: the notes
+		saved = frappe.client.save({**stored, "summary": "Called the AP desk; no answer, left a message"})
+		self.assertEqual(saved["summary"], "Called the AP desk; no answer, left a message")
+
+	def test_collector_cannot_untick_effective_conversations(self):
+		case = ready_case("Effective Cap")
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		talks = [contact_log(case, local_time(SH, -1, 9 + i), effective=1).insert() for i in range(5)]
+		self.assertRaisesRegex(
+			ContactNotAllowed, "effective", contact_log(case, local_time(SH, -1, 15), effective=1).insert
+		)
+		self.assertRaises(
+			frappe.PermissionError,
+			frappe.client.save,
+			{**frappe.client.get("Contact Log", talks[0].name), "effective": 0},
+		)
+		self.assertEqual(frappe.db.get_value("Contact Log", talks[0].name, "effective"), 1)
+
+	def test_supervisor_corrects_with_a_reason_and_the_day_is_judged_again(self):
+		_case, logs = self.at_the_cap("Corrected")
+		frappe.set_user(ROLE_USERS[roles.SUPERVISOR])
+		stored = frappe.client.get("Contact Log", logs[0].name)
+		# without a reason: refused
+		self.assertRaisesRegex(
+			frappe.ValidationError, "Correction Reason", frappe.client.save, {**stored, "channel": "SMS"}
+		)
+		# a correction that breaks a rule is judged like a new contact: 23:00 is outside the hours
+		self.assertRaises(
+			ContactNotAllowed,
+			frappe.client.save,
+			{**stored, "start_time": str(local_time(SH, -1, 23)), "correction_reason": "Wrong hour typed"},
+		)
+		saved = frappe.client.save(
+			{**stored, "channel": "SMS", "correction_reason": "It was a text message, not a call"}
+		)
+		self.assertEqual((saved["channel"], saved["corrected_by"]), ("SMS", ROLE_USERS[roles.SUPERVISOR]))
+		# a collector cannot write the correction fields
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		frappe.client.save({**frappe.client.get("Contact Log", logs[1].name), "correction_reason": "mine"})
+		self.assertFalse(frappe.db.get_value("Contact Log", logs[1].name, "correction_reason"))
+
+	def test_late_entry_is_marked_and_shown_on_the_case_and_a_future_time_refused(self):
+		from frappe.utils import add_to_date, now_datetime
+
+		case = ready_case("Late Filer")
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		self.assertRaisesRegex(
+			ContactNotAllowed,
+			"in the future",
+			frappe.client.insert,
+			contact_log(case, add_to_date(now_datetime(), hours=3)).as_dict(),
+		)
+		late = frappe.client.insert(contact_log(case, local_time(SH, -2, 10)).as_dict())
+		self.assertEqual(late["late_entry"], 1)
+		self.assertLessEqual(
+			abs((frappe.utils.get_datetime(late["entered_on"]) - now_datetime()).total_seconds()), 60
+		)
+		# the flag and the entry time are the server's
+		frappe.client.save(
+			{
+				**frappe.client.get("Contact Log", late["name"]),
+				"late_entry": 0,
+				"entered_on": str(local_time(SH, -2, 10)),
+			}
+		)
+		self.assertEqual(frappe.db.get_value("Contact Log", late["name"], "late_entry"), 1)
+		listed = frappe.client.get_list(
+			"Contact Log", filters={"collection_case": case.name, "late_entry": 1}, pluck="name"
+		)
+		self.assertEqual(listed, [late["name"]])
+		frappe.set_user("Administrator")
+		case.reload()
+		self.assertEqual(case.late_entries, 1)
+		self.assertIn("late entry", case.last_contact_summary)

@@ -11,6 +11,28 @@ from collections_module.policy.statements import deadlines
 
 PRINT_FORMATS = {"en": "Customer Statement EN", "zh": "Customer Statement ZH"}
 
+# Kept by the server alone: whatever a request sends for them is replaced by the stored (or computed)
+# value, in every state, so a statement always shows the General Ledger as it is.
+SERVER_FIELDS = (
+	"period",
+	"currency",
+	"visit_suggested",
+	"opening_balance",
+	"total_invoiced",
+	"total_paid",
+	"closing_balance",
+	"lines",
+	"sent_on",
+	"confirmed_on",
+	"passed_to_finance_on",
+	"invoiced_on",
+	"last_follow_up_on",
+	"follow_up_stage",
+	"follow_up_stage_since",
+)
+# What the statement is of: fixed once it has left Draft.
+SUBJECT_FIELDS = ("customer", "company", "from_date", "to_date")
+
 
 class CustomerStatement(Document):
 	"""A customer's statement for a month (R-A1): General Ledger lines with opening and closing balance,
@@ -21,15 +43,35 @@ class CustomerStatement(Document):
 		self.period = f"{getdate(self.from_date):%Y-%m}"  # part of the name
 
 	def validate(self):
+		self.keep_server_fields()
 		self.period = f"{getdate(self.from_date):%Y-%m}"
 		if self.is_new():
 			self.validate_one_per_period()
 		self.currency = frappe.get_cached_value("Company", self.company, "default_currency")
+		self.receipt_settled = frappe.db.get_value("Customer", self.customer, "collection_receipt_settled")
 		self.contact_email = self.contact_email or frappe.db.get_value("Customer", self.customer, "email_id")
 		self.set_deadlines()
 		if self.status == "Draft":
 			self.build_lines()
 		self.check_transition()
+
+	def keep_server_fields(self):
+		"""Figures, lines and stamps are the server's: values sent by the client are dropped."""
+		before = self.get_doc_before_save()
+		if before is None:
+			for field in SERVER_FIELDS:
+				if field != "lines":
+					self.set(field, None)
+			self.set("lines", [])
+			return
+		for field in SERVER_FIELDS:
+			if field == "lines":
+				self.set("lines", [row.as_dict() for row in before.lines])
+			else:
+				self.set(field, before.get(field))
+		if before.status != "Draft":
+			for field in SUBJECT_FIELDS:
+				self.set(field, before.get(field))
 
 	def validate_one_per_period(self):
 		existing = frappe.db.get_value(

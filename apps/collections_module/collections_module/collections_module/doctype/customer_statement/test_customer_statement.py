@@ -5,6 +5,7 @@
 import calendar
 
 import frappe
+import frappe.client
 from frappe.model.workflow import WorkflowPermissionError, WorkflowTransitionError, apply_workflow
 from frappe.utils import add_days, getdate
 
@@ -19,6 +20,7 @@ from collections_module.tests.utils import (
 	make_customer,
 	make_delivery_note,
 	make_invoice,
+	open_case,
 	pay,
 	today,
 )
@@ -47,6 +49,13 @@ def gl_report_closing(customer, from_date, to_date):
 	)
 	closing = next(r for r in rows if isinstance(r, dict) and "Closing" in str(r.get("account")))
 	return closing["debit"] - closing["credit"]
+
+
+def assign_case(customer, collector):
+	case = open_case(customer)
+	case.collector = collector
+	case.save()
+	return case
 
 
 class TestCustomerStatement(CollectionsTestCase):
@@ -127,6 +136,7 @@ class TestCustomerStatement(CollectionsTestCase):
 	def test_workflow_roles_sending_and_confirmation(self):
 		customer, _si, _dn = self.month_with_activity("Statement Workflow")
 		make_invoice(customer, due_in_days=-10, amount=50)  # an open case to log the send on
+		assign_case(customer, ROLE_USERS[roles.COLLECTOR])
 		st = self.statement(customer)
 		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
 		apply_workflow(st, "Submit for Review")
@@ -244,3 +254,76 @@ def todos_of(name):
 		filters={"reference_type": STATEMENT, "reference_name": name},
 		fields=["allocated_to", "description", "status"],
 	)
+
+
+class TestStatementScope(CollectionsTestCase):
+	"""A statement pulls the customer's General Ledger: a Collector reaches only those of their cases."""
+
+	def setUp(self):
+		self.first, self.last = previous_month(getdate(today()))
+
+	def new(self, customer):
+		return {
+			"doctype": STATEMENT,
+			"customer": customer,
+			"company": company(),
+			"from_date": str(self.first),
+			"to_date": str(self.last),
+		}
+
+	def test_collector_creates_reads_and_writes_only_statements_of_their_cases(self):
+		from collections_module.tests.utils import SECOND_COLLECTOR
+
+		mine, theirs = make_customer("Stmt Mine"), make_customer("Stmt Theirs")
+		for customer, collector in ((mine, ROLE_USERS[roles.COLLECTOR]), (theirs, SECOND_COLLECTOR)):
+			make_invoice(
+				customer, due_in_days=0, amount=700, posting_date=add_days(self.first, 1), due_date=self.last
+			)
+			assign_case(customer, collector)
+		frappe.set_user(ROLE_USERS[roles.SUPERVISOR])
+		other = frappe.client.insert(self.new(theirs))
+
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		self.assertRaises(frappe.PermissionError, frappe.client.insert, self.new(theirs))
+		self.assertRaises(frappe.PermissionError, frappe.client.get, STATEMENT, other["name"])
+		listed = frappe.client.get_list(STATEMENT, filters={"customer": ["in", [mine, theirs]]}, pluck="name")
+		self.assertNotIn(other["name"], listed)
+		own = frappe.client.insert(self.new(mine))
+		self.assertEqual(own["closing_balance"], 700)
+		# moving one's own statement onto another customer is refused
+		self.assertRaises(
+			frappe.PermissionError,
+			frappe.client.save,
+			{**frappe.client.get(STATEMENT, own["name"]), "customer": theirs},
+		)
+
+	def test_lines_and_totals_are_the_servers_in_every_state(self):
+		customer = make_customer("Stmt Forged")
+		make_invoice(
+			customer, due_in_days=0, amount=900, posting_date=add_days(self.first, 1), due_date=self.last
+		)
+		assign_case(customer, ROLE_USERS[roles.COLLECTOR])
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		forged = {
+			**self.new(customer),
+			"closing_balance": 1,
+			"total_invoiced": 1,
+			"lines": [{"voucher_type": "Journal Entry", "voucher_no": "X", "debit": 1}],
+		}
+		st = frappe.client.insert(forged)
+		self.assertEqual((st["closing_balance"], st["total_invoiced"]), (900, 900))
+		self.assertNotIn("X", [line["voucher_no"] for line in st["lines"]])
+		apply_workflow(frappe.get_doc(STATEMENT, st["name"]), "Submit for Review")
+		frappe.set_user(ROLE_USERS[roles.SUPERVISOR])  # may edit a statement under review
+		stored = frappe.client.get(STATEMENT, st["name"])
+		saved = frappe.client.save(
+			{
+				**stored,
+				"closing_balance": 5,
+				"total_paid": 895,
+				"lines": stored["lines"][:0],
+				"sent_on": str(today()),
+			}
+		)
+		self.assertEqual((saved["closing_balance"], saved["total_paid"], saved["sent_on"]), (900, 0, None))
+		self.assertEqual(len(saved["lines"]), len(stored["lines"]))

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt
 
-from collections_module.guards import freeze_after, not_own_approval
+from collections_module.guards import freeze_after, not_own_approval, track_terms_author
 
 
 class RepaymentPlan(Document):
@@ -15,6 +15,7 @@ class RepaymentPlan(Document):
 
 	def validate(self):
 		freeze_after(self, ["collection_case", "installments", "reason"], ("Requested",), "decided")
+		track_terms_author(self, ("collection_case", "installments"))
 		if any(flt(row.amount) <= 0 for row in self.installments):
 			frappe.throw(_("Every installment needs a positive amount."))
 		dates = [row.due_date for row in self.installments]

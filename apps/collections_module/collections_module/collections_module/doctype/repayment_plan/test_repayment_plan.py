@@ -2,6 +2,7 @@
 # See license.txt
 
 import frappe
+import frappe.client
 from frappe.model.workflow import WorkflowPermissionError, WorkflowTransitionError, apply_workflow
 from frappe.utils import add_days
 
@@ -48,3 +49,34 @@ class TestRepaymentPlan(CollectionsTestCase):
 			}
 		)
 		self.assertRaisesRegex(frappe.ValidationError, "same date", plan.insert)
+
+	def test_approver_who_rewrote_the_plan_cannot_approve_it(self):
+		case = ready_case("Rewritten Plan")
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		plan = frappe.get_doc(
+			{
+				"doctype": "Repayment Plan",
+				"collection_case": case.name,
+				"reason": "Two installments",
+				"installments": [
+					{"due_date": add_days(today(), 30), "amount": 500},
+					{"due_date": add_days(today(), 60), "amount": 500},
+				],
+			}
+		).insert()
+		frappe.set_user(ROLE_USERS[roles.MANAGER])
+		stored = frappe.client.get("Repayment Plan", plan.name)
+		stored["installments"][1]["due_date"] = str(add_days(today(), 360))  # a year to pay the rest
+		frappe.client.save(stored)
+		self.assertRaisesRegex(
+			frappe.PermissionError,
+			"You changed the terms",
+			apply_workflow,
+			frappe.get_doc("Repayment Plan", plan.name),
+			"Approve",
+		)
+		frappe.set_user(ROLE_USERS[roles.GENERAL_MANAGER])
+		apply_workflow(frappe.get_doc("Repayment Plan", plan.name), "Approve")
+		self.assertEqual(
+			frappe.db.get_value("Repayment Plan", plan.name, "approved_by"), ROLE_USERS[roles.GENERAL_MANAGER]
+		)

@@ -8,6 +8,7 @@ frappe.ui.form.on("Stock Release Lock", {
 				`<b>${__("Shipments to {0} are refused.", [frappe.utils.escape_html(frm.doc.customer_name || frm.doc.customer)])}</b>`,
 				"red"
 			);
+			if (!frm.doc.__onload?.can_grant_pass) return;
 			frm.add_custom_button(__("Grant One-shipment Pass"), () => {
 				frappe.prompt(
 					{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 },

@@ -14,6 +14,11 @@ class StockReleaseLock(Document):
 	"""A lock on shipping to a customer (R-B7). Its states move through the 'Stock Release Lock'
 	Workflow: only the Business Owner approves, releases or rejects; nothing blocks before approval."""
 
+	def onload(self):
+		"""The form shows the pass button only to those who may grant one (the server checks again)."""
+		role = frappe.get_cached_doc("Collection Settings").pass_role or "Business Owner"
+		self.set_onload("can_grant_pass", role in frappe.get_roles())
+
 	def validate(self):
 		if self.is_new():
 			self.proposed_by = self.proposed_by or frappe.session.user

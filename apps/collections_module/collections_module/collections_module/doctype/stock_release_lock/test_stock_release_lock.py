@@ -4,6 +4,7 @@
 refusal of shipments through every path, the one-shipment pass, invoicing still allowed, release."""
 
 import frappe
+import frappe.client
 from frappe.model.workflow import WorkflowPermissionError, WorkflowTransitionError, apply_workflow
 
 # a user without the transition is refused one way or the other, depending on the state
@@ -16,6 +17,9 @@ from collections_module.tests.utils import (
 	ROLE_USERS,
 	WAREHOUSE_USER,
 	CollectionsTestCase,
+	company,
+	ensure_stock_item,
+	ensure_user,
 	make_customer,
 	make_delivery_note,
 	make_invoice,
@@ -25,6 +29,7 @@ from collections_module.tests.utils import (
 	set_settings,
 	state_history,
 	today,
+	warehouse,
 )
 
 test_ignore = ["Customer", "Company", "User", "Collection Case", "Delivery Note"]
@@ -219,7 +224,10 @@ class TestStockReleaseLock(CollectionsTestCase):
 		listed = {(r["doctype"], r["document"], r["lock"]) for r in rows}
 		self.assertIn(("Delivery Note", dn.name, lock.name), listed)
 		self.assertIn(("Sales Order", so.name, lock.name), listed)
-		self.assertTrue(all(r["reason"] == lock.reason for r in rows))
+		self.assertTrue(
+			all(r["locked_since"] == lock.effective_from and r["overdue_amount"] == 5000 for r in rows)
+		)
+		self.assertTrue(all(r["ask"].startswith(roles.OWNER) for r in rows))
 
 	def test_warehouse_sees_the_lock_but_not_the_collection_notes(self):
 		customer, _si, lock = self.locked_customer()
@@ -258,3 +266,107 @@ class TestStockReleaseLock(CollectionsTestCase):
 		case = open_case(customer)
 		self.assertEqual((case.total_outstanding, case.unallocated_credit), (600, 600))
 		self.assertIsNone(live_lock(customer))
+
+
+def second_company() -> str:
+	"""Another company on the site, for User Permission tests (made once)."""
+	name = "_CM Second Company"
+	if not frappe.db.exists("Company", name):
+		frappe.get_doc(
+			{
+				"doctype": "Company",
+				"company_name": name,
+				"abbr": "_CM2",
+				"default_currency": frappe.get_cached_value("Company", company(), "default_currency"),
+				"country": frappe.get_cached_value("Company", company(), "country"),
+				"create_chart_of_accounts_based_on": "Standard Template",
+				"chart_of_accounts": "Standard",
+			}
+		).insert(ignore_permissions=True)
+	return name
+
+
+class TestWarehouseView(CollectionsTestCase):
+	"""What the warehouse sees, through the endpoints the desk calls."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		set_settings(hold_sales_orders=0, auto_release=0, release_threshold=0, pass_role=roles.OWNER)
+
+	def active_lock(self, customer, company_name=None, status="Active"):
+		lock = frappe.get_doc(
+			{
+				"doctype": LOCK,
+				"customer": customer,
+				"company": company_name or company(),
+				"reason": "Over 90 days overdue: owner approved",
+				"overdue_amount": 2500,
+				"oldest_days_overdue": 95,
+			}
+		).insert()
+		frappe.db.set_value(LOCK, lock.name, {"status": status, "effective_from": today()})
+		return lock.name
+
+	def test_warehouse_runs_blocked_shipments_and_sees_only_blocking_locks(self):
+		from frappe.desk.query_report import run as run_report
+
+		customer = make_customer("Warehouse View")
+		held = self.active_lock(customer)
+		dn = make_delivery_note(customer)
+		proposed = self.active_lock(make_customer("Only Proposed"), status="Proposed")
+		for user_roles in (["Stock User"], ["Stock Manager"], ["Sales User"]):
+			user = ensure_user(f"cm.wh.{user_roles[0].split()[0].lower()}@example.com", *user_roles)
+			frappe.set_user(user)
+			result = run_report("Blocked Shipments", filters={"customer": customer})
+			rows = [r for r in result["result"] if isinstance(r, dict)]
+			self.assertEqual([(r["lock"], r["document"]) for r in rows], [(held, dn.name)], user_roles)
+			self.assertEqual(
+				rows[0]["currency"], frappe.get_cached_value("Company", company(), "default_currency")
+			)
+			visible = frappe.client.get_list(LOCK, filters={"name": ["in", [held, proposed]]}, pluck="name")
+			self.assertEqual(visible, [held])
+			self.assertRaises(frappe.PermissionError, frappe.client.get, LOCK, proposed)
+			shown = frappe.client.get(LOCK, held)
+			self.assertNotIn("collection_case", shown)  # the collection side is not theirs to read
+			self.assertNotIn("approved_by", shown)
+			frappe.set_user("Administrator")
+
+	def test_user_restricted_to_one_company_sees_nothing_of_another(self):
+		from frappe.desk.query_report import run as run_report
+
+		from collections_module.integrations.erpnext.shipment_guard import lock_banner
+
+		other = second_company()
+		customer = make_customer("Two Companies")
+		here, there = self.active_lock(customer), self.active_lock(customer, other)
+		user = ensure_user("cm.wh.restricted@example.com", "Stock User")
+		if not frappe.db.exists(
+			"User Permission", {"user": user, "allow": "Company", "for_value": company()}
+		):
+			frappe.get_doc(
+				{"doctype": "User Permission", "user": user, "allow": "Company", "for_value": company()}
+			).insert(ignore_permissions=True)
+		frappe.set_user(user)
+		rows = run_report("Blocked Shipments", filters={"customer": customer})["result"]
+		self.assertEqual({r["lock"] for r in rows if isinstance(r, dict)}, {here})
+		self.assertEqual([b.name for b in lock_banner(customer)], [here])
+		frappe.set_user(WAREHOUSE_USER)  # not restricted: both
+		self.assertEqual({b.name for b in lock_banner(customer)}, {here, there})
+
+	def test_consolidated_pos_invoice_is_never_refused(self):
+		customer = make_customer("POS Closing")
+		self.active_lock(customer)
+		si = make_invoice(
+			customer, due_in_days=0, amount=100, submit=False, update_stock=1, is_consolidated=1
+		)
+		si.items[0].item_code = ensure_stock_item()
+		si.items[0].warehouse = warehouse()
+		si.save()
+		si.submit()  # goods already left at the till: POS closing must go through
+		self.assertEqual(si.docstatus, 1)
+		plain = make_invoice(customer, due_in_days=0, amount=100, submit=False, update_stock=1)
+		plain.items[0].item_code = ensure_stock_item()
+		plain.items[0].warehouse = warehouse()
+		plain.save()
+		self.assertRaises(StockReleaseLocked, plain.submit)

@@ -5,8 +5,10 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from collections_module.contact_conduct import enforce, keep_system_fields
+from collections_module.contact_conduct import enforce, keep_system_fields, late_entries, record_facts
 from collections_module.policy import contact_rules as cr
+
+FACTS = ("collection_case", "actual_time")  # a made visit, as recorded
 
 
 class VisitRecord(Document):
@@ -14,20 +16,21 @@ class VisitRecord(Document):
 	A made visit counts against the day's visit cap and the contact hours."""
 
 	def validate(self):
+		judge = record_facts(self, "actual_time", FACTS)
 		if not self.actual_time:
 			return
 		if not self.identity_disclosed:
 			frappe.throw(_("A visit made must record that the collectors disclosed their identity."))
-		if (
-			self.is_new()
-			or self.has_value_changed("actual_time")
-			or self.has_value_changed("collection_case")
-		):
+		if judge:
 			enforce(self, self.actual_time, cr.VISIT, effective=False)
 		else:
 			keep_system_fields(self)
 
 	def on_update(self):
+		if self.late_entry:
+			frappe.db.set_value(
+				"Collection Case", self.collection_case, "late_entries", late_entries(self.collection_case)
+			)
 		if self.actual_time and self.summary:
 			frappe.db.set_value(
 				"Collection Case",
