@@ -79,6 +79,8 @@ else
 		as_owner ./env/bin/python -m pip install -q -e apps/collections_module >/dev/null 2>&1 \
 			|| as_owner ./env/bin/python -m pip install -q --no-build-isolation -e apps/collections_module
 	fi
+	# a module map cached in Redis before the app joined the bench would hide its doctypes from the sync
+	as_owner bench --site "$SITE" clear-cache >/dev/null 2>&1 || true
 	if as_owner bench --site "$SITE" list-apps 2>/dev/null | grep -q '^collections_module'; then
 		as_owner bench --site "$SITE" migrate >/tmp/collections-migrate.log 2>&1 || { tail -30 /tmp/collections-migrate.log; status=1; }
 	else

@@ -73,6 +73,7 @@ def after_install():
 	that running `bench --site S install-app collections_module` once more completes the install (the
 	tables it already made are kept and synced). `bench --site S migrate` completes it as well."""
 	try:
+		sync_own_doctypes()
 		# Fixtures (roles, e-mail templates, workflows) are normally synced after this hook; the default
 		# ladder links to the roles, so bring them in first.
 		from frappe.utils.fixtures import sync_fixtures
@@ -85,10 +86,26 @@ def after_install():
 		raise
 
 
+def sync_own_doctypes():
+	"""Make sure this app's doctypes exist before anything uses them. Frappe syncs an app's doctypes
+	from the module map it cached in Redis; a map cached before the app was added to the bench (Redis
+	kept running) lists none of this app's modules, so nothing is synced and the install fails with
+	"Module import failed for Contact Rule Set". Rebuild the map and sync (only what is missing or
+	changed is written)."""
+	from frappe.model.sync import sync_for
+
+	if APP not in (frappe.local.app_modules or {}) or not frappe.db.exists("DocType", "Contact Rule Set"):
+		frappe.cache.delete_value(["app_modules", "installed_app_modules", "module_app"])
+		frappe.setup_module_map()
+		sync_for(APP, reset_permissions=True)
+
+
 def unregister():
 	from frappe.installer import remove_from_installed_apps
 
 	remove_from_installed_apps(APP)
+	# install-app adds the module definition first and would refuse it as a duplicate next time
+	frappe.db.delete("Module Def", {"app_name": APP})
 	frappe.db.commit()
 
 

@@ -105,7 +105,6 @@ class TestCaseFences(CollectionsTestCase):
 				"total_outstanding": 1,
 				"policy": "Standard Ladder",
 				"promise_status": "Kept",
-				"collector": SECOND_COLLECTOR,
 			}
 		)
 		after = frappe.client.get("Collection Case", case.name)
@@ -117,9 +116,12 @@ class TestCaseFences(CollectionsTestCase):
 			"current_stage",
 			"total_outstanding",
 			"promise_status",
-			"collector",
 		):
 			self.assertEqual(str(after[field]), str(stored[field]), field)
+		# handing the case to someone else is refused outright
+		self.assertRaises(
+			frappe.PermissionError, frappe.client.save, {**after, "collector": SECOND_COLLECTOR}
+		)
 		# the contact rules still judge the debtor's time in Shanghai
 		self.assertRaisesRegex(
 			ContactNotAllowed,
@@ -157,6 +159,7 @@ class TestCaseFences(CollectionsTestCase):
 
 	def test_customer_policy_and_time_zone_are_collection_managers_settings(self):
 		customer = make_customer("Policy Fence")
+		from collections_module.integrations.erpnext.customer_fields import set_collection_fields
 		from collections_module.tests.utils import ensure_user
 
 		frappe.set_user(ensure_user("cm.sales@example.com", "Sales Manager", "Sales Master Manager"))
@@ -170,9 +173,30 @@ class TestCaseFences(CollectionsTestCase):
 		self.assertRaises(
 			frappe.PermissionError, frappe.client.save, {**stored, "collection_policy": "Standard Ladder"}
 		)
+		self.assertRaises(
+			frappe.PermissionError,
+			set_collection_fields,
+			"Customer",
+			customer,
+			collection_timezone="Asia/Shanghai",
+		)
+		# a collection manager sets them through the customer form's action
 		frappe.set_user(ROLE_USERS[roles.MANAGER])
-		frappe.client.set_value("Customer", customer, "collection_timezone", "Asia/Shanghai")
-		self.assertEqual(frappe.db.get_value("Customer", customer, "collection_timezone"), "Asia/Shanghai")
+		set_collection_fields(
+			"Customer", customer, collection_policy="Standard Ladder", collection_timezone="Asia/Shanghai"
+		)
+		self.assertEqual(
+			frappe.db.get_value("Customer", customer, ["collection_policy", "collection_timezone"]),
+			("Standard Ladder", "Asia/Shanghai"),
+		)
+		self.assertRaisesRegex(
+			frappe.ValidationError,
+			"not a time zone",
+			set_collection_fields,
+			"Customer",
+			customer,
+			collection_timezone="Mars/Olympus",
+		)
 
 	def test_disabled_policy_never_takes_a_customer_off_the_ladder(self):
 		from collections_module.ladder_run import run

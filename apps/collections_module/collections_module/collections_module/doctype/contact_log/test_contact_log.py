@@ -325,9 +325,9 @@ class TestContactFacts(CollectionsTestCase):
 		)
 		self.assertEqual(frappe.db.get_value("Contact Log", late["name"], "late_entry"), 1)
 		listed = frappe.client.get_list(
-			"Contact Log", filters={"collection_case": case.name, "late_entry": 1}, pluck="name"
+			"Contact Log", filters={"collection_case": case.name, "late_entry": 1}, fields=["name"]
 		)
-		self.assertEqual(listed, [late["name"]])
+		self.assertEqual([r["name"] for r in listed], [late["name"]])
 		frappe.set_user("Administrator")
 		case.reload()
 		self.assertEqual(case.late_entries, 1)
