@@ -44,7 +44,7 @@ def test_hours_window_edges_in_the_debtors_zone(tz, local, allowed):
 	v = check_contact(SOURCE_RULES, tz, Contact(at(tz, 2026, 6, 3, *local)), [])
 	assert v.allowed is allowed
 	if not allowed:
-		assert v.rule == "hours" and "08:00-21:00" in v.message
+		assert v.rule == "hours" and "08:00-21:00" in v.text
 
 
 def test_same_instant_is_allowed_in_one_zone_and_refused_in_another():

@@ -202,8 +202,12 @@ def test_decide_new_case_enters_stage_follows_up_and_notifies():
 	assert d.stage.name == "Manager" and d.stage_changed and d.entered_on == D0
 	assert d.notify_roles == [roles.SUPERVISOR, roles.MANAGER]
 	assert d.follow_up_due and d.next_action_date == D0 + timedelta(days=1)
-	assert "35 days overdue" in d.reason and "row 6 'Manager'" in d.reason and "31..60" in d.reason
-	assert "1,200.00" in d.reason
+	assert (
+		"35 days overdue" in d.reason_text
+		and "row 6 'Manager'" in d.reason_text
+		and "31..60" in d.reason_text
+	)
+	assert "1,200.00" in d.reason_text
 
 
 def test_decide_is_idempotent_for_the_same_date():
@@ -251,7 +255,7 @@ def test_decide_paused_case_gets_no_follow_up_but_keeps_stage():
 
 def test_decide_not_overdue_has_no_stage():
 	d = decide(CaseState("Open", "Overdue Week 1", D0), STAGES, 0, 0.0, D0)
-	assert d.stage is None and d.stage_changed and not d.follow_up_due and "no row" in d.reason
+	assert d.stage is None and d.stage_changed and not d.follow_up_due and "no row" in d.reason_text
 
 
 def test_decide_stage_down_after_payment_notifies_nobody():

@@ -14,6 +14,7 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, get_system_timezone, getdate, now_datetime, nowdate
 
+from collections_module.messages import rule_name, verdict_text
 from collections_module.policy import contact_rules as cr
 
 DEFAULT_RULE_SET = "Source Rules"
@@ -132,7 +133,9 @@ def enforce(
 	)
 	if not gate.allowed and direction == cr.OUTBOUND:
 		frappe.throw(
-			_(gate.message), ContactNotAllowed, title=_("Contact not allowed: {0}").format(_(gate.rule))
+			_(gate.message),
+			ContactNotAllowed,
+			title=_("Contact not allowed: {0}").format(rule_name(gate.rule)),
 		)
 	if gate.warning:
 		frappe.msgprint(_(gate.warning), indicator="orange", alert=True)
@@ -170,19 +173,19 @@ def enforce(
 	)
 	if exception:
 		frappe.db.set_value(
-			"Contact Rule Exception", exception, {field: doc.name, "broken_rule": verdict.rule}
+			"Contact Rule Exception", exception, {field: doc.name, "broken_rule": rule_name(verdict.rule)}
 		)
 		doc.rule_exception = exception
 		frappe.msgprint(
-			_("Allowed by the supervisor's exception {0} ({1}).").format(exception, _(verdict.rule)),
+			_("Allowed by the supervisor's exception {0} ({1}).").format(exception, rule_name(verdict.rule)),
 			alert=True,
 		)
 		return
 	nxt = verdict.next_allowed
 	frappe.throw(
 		_("{0} Rule: {1} ({2}). Next allowed: {3} debtor's time ({4} here).").format(
-			_(verdict.message),
-			_(verdict.rule),
+			verdict_text(verdict),
+			rule_name(verdict.rule),
 			rules.name,
 			f"{nxt:%Y-%m-%d %H:%M}",
 			f"{from_utc(nxt):%Y-%m-%d %H:%M}",
@@ -279,8 +282,8 @@ def contact_status(case: str) -> dict:
 	advice = cr.timing_advice(now, tz)
 	return {
 		"allowed": bool(gate.allowed and verdict.allowed),
-		"rule": gate.rule or (verdict.rule if verdict else ""),
-		"message": _(gate.message) if not gate.allowed else _(verdict.message),
+		"rule": rule_name(gate.rule or (verdict.rule if verdict else "")),
+		"message": _(gate.message) if not gate.allowed else verdict_text(verdict),
 		"next_allowed": f"{verdict.next_allowed:%Y-%m-%d %H:%M}"
 		if verdict and verdict.next_allowed
 		else None,

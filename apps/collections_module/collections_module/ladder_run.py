@@ -21,6 +21,7 @@ from collections_module.collections_module.doctype.collection_policy.collection_
 from collections_module.integrations.erpnext import receivables
 from collections_module.letter_run import LetterPlan, apply_letters, plan_letters
 from collections_module.lock_run import LockPlan, apply_locks, plan_locks
+from collections_module.messages import tr
 from collections_module.policy import contact_rules as cr
 from collections_module.policy import ladder as lad
 from collections_module.policy.dates import aging_bucket
@@ -569,7 +570,7 @@ def _apply_case(plan: CasePlan, on_date: date):
 			"next_action_date": d.next_action_date,
 		}
 	)
-	notified = "; ".join(f"{role}: {', '.join(users) or '-'}" for role, users in plan.notify.items())
+	notified = "; ".join(f"{_(role)}: {', '.join(users) or '-'}" for role, users in plan.notify.items())
 	if d.stage_changed:
 		doc.append(
 			"stage_history",
@@ -581,7 +582,7 @@ def _apply_case(plan: CasePlan, on_date: date):
 				"policy_row": d.stage.row if d.stage else 0,
 				"days_overdue": plan.oldest_days,
 				"outstanding": plan.total,
-				"reason": d.reason,
+				"reason": tr(d.reason, d.reason_args),
 				"notified": notified,
 			},
 		)
@@ -609,10 +610,10 @@ def _money(amount: float, company: str) -> str:
 def _assign_follow_up(doc, d: lad.Decision, plan: CasePlan, on_date: date):
 	description = _("Follow up {0}: stage {1}, {2} days overdue, {3} overdue. Channels: {4}.").format(
 		doc.customer_name or doc.customer,
-		d.stage.name,
+		_(d.stage.name),
 		plan.oldest_days,
 		_money(plan.total, doc.company),
-		", ".join(d.stage.channels) or "-",
+		", ".join(_(c) for c in d.stage.channels) or "-",
 	)
 	if plan.promise == cr.BROKEN:
 		description = (
@@ -623,7 +624,7 @@ def _assign_follow_up(doc, d: lad.Decision, plan: CasePlan, on_date: date):
 			+ description
 		)
 	if not doc.verified and frappe.db.get_single_value("Collection Settings", "require_verification"):
-		description = _("Verify identity and debt first (R-C7).") + " " + description
+		description = _("Verify identity and debt first.") + " " + description
 	assign_follow_up(CASE, doc.name, plan.owners, description, on_date)
 
 
@@ -632,11 +633,17 @@ def _notify(doc, d: lad.Decision, plan: CasePlan):
 	subject = _("Collection case {0} ({1}) reached the {2} stage: {3} days overdue, {4} overdue.").format(
 		doc.name,
 		doc.customer_name or doc.customer,
-		d.stage.name,
+		_(d.stage.name),
 		plan.oldest_days,
 		_money(plan.total, doc.company),
 	)
-	notify([u for role_users in plan.notify.values() for u in role_users], CASE, doc.name, subject, d.reason)
+	notify(
+		[u for role_users in plan.notify.values() for u in role_users],
+		CASE,
+		doc.name,
+		subject,
+		tr(d.reason, d.reason_args),
+	)
 
 
 def _store_passing_days(plans: list[CasePlan], on_date: date):

@@ -107,7 +107,7 @@ def apply_locks(plans: list[LockPlan], on_date: date):
 					"oldest_days_overdue": p.days,
 					"effective_from": on_date,
 					"reason": _(
-						"{0} days overdue, {1:,.2f} overdue: the policy's lock stage was reached (R-B7)."
+						"{0} days overdue, {1:,.2f} overdue: the policy's lock stage was reached."
 					).format(p.days, p.overdue),
 				}
 			).insert(ignore_permissions=True)

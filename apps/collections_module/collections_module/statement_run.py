@@ -89,7 +89,7 @@ def generate(on_date: date, dry_run: bool = False, customers: list[str] | None =
 		if chronically_late(confirm_delays(customer, company, before=first)):
 			doc.db_set("visit_suggested", 1)
 			description = _(
-				"Confirmation of {0}'s statements is late in most recent months: plan an on-site visit (R-A6)."
+				"Confirmation of {0}'s statements is late in most recent months: plan an on-site visit."
 			)
 			assign_follow_up(
 				STATEMENT,
@@ -98,7 +98,7 @@ def generate(on_date: date, dry_run: bool = False, customers: list[str] | None =
 				description.format(doc.customer_name),
 				on_date,
 			)
-			out.append("          visit suggested (R-A6)")
+			out.append("          visit suggested")
 	return out
 
 
@@ -182,7 +182,7 @@ def follow_up(on_date: date, dry_run: bool = False, customers: list[str] | None 
 				[u for r in d.notify_roles for u in holders.get(r, [])],
 				STATEMENT,
 				st.name,
-				_("Statement {0} of {1} unconfirmed for {2} days: over to the supervisor (R-A4).").format(
+				_("Statement {0} of {1} unconfirmed for {2} days: over to the supervisor.").format(
 					st.name, st.customer_name, (on_date - start).days
 				),
 			)

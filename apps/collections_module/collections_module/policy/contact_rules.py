@@ -63,12 +63,39 @@ class Contact:
 		return self.channel == VISIT
 
 
+# What a user reads for each rule (translated by the caller); the keys stay in code and data.
+RULE_LABELS = {
+	"weekday": "Contact days",
+	"hours": "Contact hours",
+	"calls per day": "Calls per day",
+	"effective conversations per day": "Effective conversations per day",
+	"visits per day": "Visits per day",
+	"rolling calls": "Calls in a rolling period",
+	"quiet days after a conversation": "Quiet days after a conversation",
+	"dispute": "Dispute",
+	"verification": "Verification",
+	"do not contact": "Do not contact",
+}
+
+
+def rule_label(rule: str) -> str:
+	return RULE_LABELS.get(rule, rule)
+
+
 @dataclass(frozen=True)
 class Verdict:
+	"""``message`` is a template with {0}, {1}... filled from ``args``: the caller translates the
+	template, then formats it (``text`` is the English sentence)."""
+
 	allowed: bool
 	rule: str = ""
 	message: str = ""
 	next_allowed: datetime | None = None  # aware, in the debtor's zone
+	args: tuple = ()
+
+	@property
+	def text(self) -> str:
+		return self.message.format(*self.args)
 
 
 def _aware(moment: datetime) -> datetime:
@@ -105,35 +132,49 @@ def _one_check(rules: RuleSet, tz: str, c: Contact, history: list[Contact]) -> V
 	if c.channel in TIMED_CHANNELS:
 		if local.weekday() not in rules.weekdays:
 			nxt = _next_window_start(local, rules, tz, include_today=False)
-			return Verdict(False, "weekday", f"{local:%A} is not a contact day under {rules.name}.", nxt)
+			return Verdict(
+				False, "weekday", "{0} is not a contact day under {1}.", nxt, (f"{local:%A}", rules.name)
+			)
 		if not (rules.start <= local.time() <= rules.end):
 			nxt = _next_window_start(local, rules, tz, include_today=local.time() < rules.start)
 			return Verdict(
 				False,
 				"hours",
-				f"{local:%H:%M} is outside the allowed hours {rules.start:%H:%M}-{rules.end:%H:%M} "
-				f"(debtor's local time, {tz}).",
+				"{0} is outside the allowed hours {1}-{2} (debtor's local time, {3}).",
 				nxt,
+				(f"{local:%H:%M}", f"{rules.start:%H:%M}", f"{rules.end:%H:%M}", tz),
 			)
 	same_day = [h for h in history if _local(h.at, tz).date() == local.date() and h.direction == OUTBOUND]
 	# R-C3 daily caps: (applies to this contact, counts in the history, cap, rule, what is counted)
 	daily_caps = (
-		(c.is_call, lambda h: h.is_call, rules.max_calls_per_day, "calls per day", "outbound calls"),
+		(
+			c.is_call,
+			lambda h: h.is_call,
+			rules.max_calls_per_day,
+			"calls per day",
+			"{0} outbound calls already today; at most {1} a day.",
+		),
 		(
 			c.effective,
 			lambda h: h.effective,
 			rules.max_effective_per_day,
 			"effective conversations per day",
-			"effective conversations",
+			"{0} effective conversations already today; at most {1} a day.",
 		),
-		(c.is_visit, lambda h: h.is_visit, rules.max_visits_per_day, "visits per day", "visits"),
+		(
+			c.is_visit,
+			lambda h: h.is_visit,
+			rules.max_visits_per_day,
+			"visits per day",
+			"{0} visits already today; at most {1} a day.",
+		),
 	)
 	for applies, counts, cap, rule, what in daily_caps:
 		if applies and cap is not None:
 			done = sum(1 for h in same_day if counts(h))
 			if done >= cap:
 				tomorrow = _next_window_start(local, rules, tz, include_today=False)
-				return Verdict(False, rule, f"{done} {what} already today; at most {cap} a day.", tomorrow)
+				return Verdict(False, rule, what, tomorrow, (done, cap))
 	at = _aware(c.at)
 	if c.is_call and rules.rolling_calls and rules.rolling_days:
 		window = timedelta(days=rules.rolling_days)
@@ -144,8 +185,9 @@ def _one_check(rules: RuleSet, tz: str, c: Contact, history: list[Contact]) -> V
 			return Verdict(
 				False,
 				"rolling calls",
-				f"{len(recent)} calls in the last {rules.rolling_days} days; at most {rules.rolling_calls}.",
+				"{0} calls in the last {1} days; at most {2}.",
 				_local(frees, tz),
+				(len(recent), rules.rolling_days, rules.rolling_calls),
 			)
 	if c.is_call and rules.quiet_days_after_conversation:
 		quiet = timedelta(days=rules.quiet_days_after_conversation)
@@ -159,8 +201,9 @@ def _one_check(rules: RuleSet, tz: str, c: Contact, history: list[Contact]) -> V
 			return Verdict(
 				False,
 				"quiet days after a conversation",
-				f"A conversation took place on {_local(max(talks), tz):%Y-%m-%d}; no calls for {rules.quiet_days_after_conversation} days after it.",
+				"A conversation took place on {0}; no calls for {1} days after it.",
 				_local(until, tz),
+				(f"{_local(max(talks), tz):%Y-%m-%d}", rules.quiet_days_after_conversation),
 			)
 	return Verdict(True)
 
@@ -171,7 +214,11 @@ def check_contact(rules: RuleSet, tz: str, contact: Contact, history: list[Conta
 	if verdict.allowed:
 		return verdict
 	return Verdict(
-		False, verdict.rule, verdict.message, next_allowed(rules, tz, contact, history, verdict.next_allowed)
+		False,
+		verdict.rule,
+		verdict.message,
+		next_allowed(rules, tz, contact, history, verdict.next_allowed),
+		verdict.args,
 	)
 
 
@@ -243,20 +290,20 @@ def case_gate(
 		return CaseGate(
 			False,
 			"dispute",
-			"The debtor disputes the debt: collection is paused until the dispute is resolved (R-C6).",
+			"The debtor disputes the debt: collection is paused until the dispute is resolved.",
 		)
 	if not verified:
 		return CaseGate(
 			False,
 			"verification",
-			"Identity and debt are not verified yet: no collection contact before verification (R-C7).",
+			"Identity and debt are not verified yet: no collection contact before verification.",
 		)
 	if contact_flag == DO_NOT_CONTACT:
-		return CaseGate(False, "do not contact", "This contact point asked not to be contacted (R-C5).")
+		return CaseGate(False, "do not contact", "This contact point asked not to be contacted.")
 	if contact_flag == SENSITIVE:
 		return CaseGate(
 			True,
-			warning="Sensitive contact point (e.g. press, residents' committee): handle with care (R-C5).",
+			warning="Sensitive contact point (e.g. press, residents' committee): handle with care.",
 		)
 	return CaseGate(True)
 

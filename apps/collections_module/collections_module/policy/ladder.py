@@ -211,20 +211,27 @@ class Decision:
 	stage: Stage | None
 	stage_changed: bool
 	entered_on: date | None
-	reason: str
+	reason: str  # a template: see ``explain``
 	notify_roles: list[str] = field(default_factory=list)
 	follow_up_due: bool = False
 	next_action_date: date | None = None
+	reason_args: tuple = ()
+
+	@property
+	def reason_text(self) -> str:
+		return self.reason.format(*self.reason_args)
 
 
-def explain(stage: Stage | None, days: int, amount: float, policy: str) -> str:
-	"""One sentence answering "why is this case at this stage?"."""
+NO_ROW = "{0} days overdue, {1} outstanding: no row of policy {2} covers it."
+ROW_COVERS = "Oldest invoice {0} days overdue, {1} outstanding: row {2} '{3}' of policy {4} covers days {5}."
+
+
+def explain(stage: Stage | None, days: int, amount: float, policy: str) -> tuple[str, tuple]:
+	"""One sentence answering "why is this case at this stage?": a template and its arguments, for
+	the caller to translate and format (the stage name is an argument, to be translated too)."""
 	if stage is None:
-		return f"{days} days overdue, {amount:,.2f} outstanding: no row of policy {policy} covers it."
-	return (
-		f"Oldest invoice {days} days overdue, {amount:,.2f} outstanding: row {stage.row} "
-		f"'{stage.name}' of policy {policy} covers days {stage.range_label()}."
-	)
+		return NO_ROW, (days, f"{amount:,.2f}", policy)
+	return ROW_COVERS, (days, f"{amount:,.2f}", stage.row, stage.name, policy, stage.range_label())
 
 
 def decide(
@@ -247,8 +254,9 @@ def decide(
 		stage=current,
 		stage_changed=changed,
 		entered_on=entered_on if current else None,
-		reason=explain(current, oldest_days_overdue, outstanding, policy),
+		reason="",
 	)
+	decision.reason, decision.reason_args = explain(current, oldest_days_overdue, outstanding, policy)
 	if current is None:
 		return decision
 	if changed:

@@ -30,7 +30,7 @@ class ContactLog(Document):
 
 	def validate_promise(self):
 		if self.outcome == "Promise to Pay" and not (flt(self.promise_amount) > 0 and self.promise_date):
-			frappe.throw(_("A promise to pay needs the promised amount and date (R-D4)."))
+			frappe.throw(_("A promise to pay needs the promised amount and date."))
 
 	def on_update(self):
 		"""The case shows the last contact and the next step before the next one starts (步步为营)."""

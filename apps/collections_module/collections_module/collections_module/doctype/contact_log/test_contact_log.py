@@ -34,7 +34,7 @@ class TestContactLog(CollectionsTestCase):
 			frappe.client.insert(late)
 		message = str(refused.exception)
 		self.assertIn("outside the allowed hours 08:00-21:00", message)
-		self.assertIn("Rule: hours (Source Rules)", message)
+		self.assertIn("Rule: Contact hours (Source Rules)", message)
 		self.assertIn(f"Next allowed: {today():%Y-%m-%d} 08:00 debtor's time", message)
 		# inside the window it is recorded, stored in UTC and shown in the debtor's time
 		ok = contact_log(case, local_time(SH, -1, 10, 15)).insert()
@@ -69,7 +69,7 @@ class TestContactLog(CollectionsTestCase):
 		exception.reload()
 		self.assertEqual(
 			(exception.contact_log, exception.broken_rule, exception.authorized_by),
-			(allowed.name, "calls per day", ROLE_USERS[roles.SUPERVISOR]),
+			(allowed.name, "Calls per day", ROLE_USERS[roles.SUPERVISOR]),
 		)
 		# one exception, one contact
 		self.assertRaises(ContactNotAllowed, contact_log(case, local_time(SH, -1, 15)).insert)
