@@ -86,3 +86,68 @@ class TestCaseCurrency(CollectionsTestCase):
 		self.assertTrue(pe.docstatus == 1)
 		case.reload()
 		self.assertEqual(case.total_outstanding, ar_outstanding(customer))
+
+
+def payment_terms_template(name: str, terms: list[tuple[str, float, int]]) -> str:
+	"""A Payment Terms Template that allocates payments per term: [(term name, portion %, credit days)]."""
+	for term, portion, days in terms:
+		if not frappe.db.exists("Payment Term", term):
+			frappe.get_doc(
+				{
+					"doctype": "Payment Term",
+					"payment_term_name": term,
+					"invoice_portion": portion,
+					"due_date_based_on": "Day(s) after invoice date",
+					"credit_days": days,
+				}
+			).insert(ignore_permissions=True)
+	if not frappe.db.exists("Payment Terms Template", name):
+		frappe.get_doc(
+			{
+				"doctype": "Payment Terms Template",
+				"template_name": name,
+				"allocate_payment_based_on_payment_terms": 1,
+				"terms": [
+					{
+						"payment_term": term,
+						"invoice_portion": portion,
+						"due_date_based_on": "Day(s) after invoice date",
+						"credit_days": days,
+					}
+					for term, portion, days in terms
+				],
+			}
+		).insert(ignore_permissions=True)
+	return name
+
+
+class TestTermOutstanding(CollectionsTestCase):
+	def test_a_payment_against_the_later_term_leaves_the_earlier_one_overdue(self):
+		"""ERPNext records which term a payment paid: the case follows it, as the AR report does."""
+		from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
+		from frappe.utils import add_days
+
+		template = payment_terms_template(
+			"_CM Two Halves", [("_CM First Half", 50, 10), ("_CM Second Half", 50, 40)]
+		)
+		customer = make_customer("Term Paid")
+		si = make_invoice(
+			customer,
+			due_in_days=-20,
+			amount=1000,
+			submit=False,
+			posting_date=add_days(today(), -60),
+			payment_terms_template=template,
+		)
+		si.set("payment_schedule", [])
+		si.save()  # the schedule from the template: halves due 50 and 20 days ago
+		si.submit()
+		pe = get_payment_entry("Sales Invoice", si.name)
+		pe.references = [r for r in pe.references if r.payment_term == "_CM Second Half"]
+		pe.paid_amount = pe.received_amount = pe.references[0].allocated_amount = 500
+		pe.reference_no, pe.reference_date = "TERM-2", today()
+		pe.insert()
+		pe.submit()
+		case = open_case(customer)
+		self.assertEqual((case.total_outstanding, case.oldest_days_overdue), (500, 50))
+		self.assertEqual(case.total_outstanding, ar_outstanding(customer, based_on_payment_terms=1))
