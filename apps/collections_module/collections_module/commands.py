@@ -20,14 +20,18 @@ def run_command(context, on_date=None, dry_run=False, customers=()):
 
 	import frappe
 
-	from collections_module.ladder_run import run
+	from collections_module.ladder_run import RunInProgress, run
 
 	site = get_site(context)
 	frappe.init(site=site)
 	frappe.connect()
 	try:
 		started = time.monotonic()
-		report = run(on_date, dry_run=dry_run, customers=list(customers) or None)
+		try:
+			report = run(on_date, dry_run=dry_run, customers=list(customers) or None)
+		except RunInProgress as e:
+			click.echo(str(e), err=True)
+			raise SystemExit(1) from e
 		if dry_run:
 			frappe.db.rollback()
 		else:

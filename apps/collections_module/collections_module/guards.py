@@ -2,6 +2,8 @@
 not the other fields of a document already approved: these helpers refuse such edits, the same for
 the desk, the API and the console."""
 
+import hashlib
+
 import frappe
 from frappe import _
 
@@ -76,3 +78,9 @@ def not_own_approval(doc, requester_field: str = "owner", author_field: str = "t
 			_("You changed the terms of {0}; someone else must approve it.").format(doc.name),
 			frappe.PermissionError,
 		)
+
+
+def invariant_key(customer: str, company: str) -> str:
+	"""The value of a unique key that holds "one per customer and company" in the database (one open
+	case, one live lock): set while the record is open or live, empty otherwise."""
+	return hashlib.sha1(f"{customer}\x1f{company}".encode()).hexdigest()

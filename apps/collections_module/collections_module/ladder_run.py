@@ -143,12 +143,35 @@ class RunReport:
 		return out
 
 
+class RunInProgress(frappe.ValidationError):
+	pass
+
+
+RUN_LOCK = "collections_module.daily_run"
+
+
 def run_daily():
 	"""Scheduler entry point: today's run."""
 	settings = frappe.get_single("Collection Settings")
 	if settings.disable_daily_run:
 		return
-	run(getdate(nowdate()))
+	try:
+		run(getdate(nowdate()))
+	except RunInProgress as e:
+		frappe.log_error(title="Collections run skipped", message=str(e))
+
+
+def _acquire_run_lock():
+	"""One daily run at a time per site, whoever starts it (scheduler, command, button): a database
+	named lock, held by this connection until released or the connection ends (a killed run frees it)."""
+	key = f"{frappe.conf.db_name}:{RUN_LOCK}"
+	if not frappe.db.sql("select get_lock(%s, 0)", key)[0][0]:
+		frappe.throw(
+			_("A collections run is already running on this site. Try again when it has finished."),
+			RunInProgress,
+			title=_("Run in progress"),
+		)
+	return key
 
 
 def run(
@@ -161,9 +184,19 @@ def run(
 	"""Plan and (unless ``dry_run``) apply the ladder for ``on_date``.
 
 	``customers`` limits the run to those customers (ledger events); ``follow_ups`` and ``reminders``
-	off keep an event from creating tasks or mail, which belong to the daily run.
+	off keep an event from creating tasks or mail, which belong to the daily run. The daily run (all
+	customers, written) runs one at a time per site; ledger events for a few customers do not wait for
+	it: the database's unique keys keep one open case and one live lock per customer and company.
 	"""
-	on_date = getdate(on_date or nowdate())
+	lock = _acquire_run_lock() if (customers is None and not dry_run) else None
+	try:
+		return _run(getdate(on_date or nowdate()), dry_run, customers, follow_ups, reminders)
+	finally:
+		if lock:
+			frappe.db.sql("select release_lock(%s)", lock)
+
+
+def _run(on_date, dry_run, customers, follow_ups, reminders) -> RunReport:
 	report = RunReport(on_date, dry_run)
 	invoices = receivables.open_invoices(customers)
 	terms = receivables.terms_by_customer(invoices)

@@ -237,3 +237,58 @@ class TestLadderRun(FrappeTestCase):
 		si.cancel()
 		case.reload()
 		self.assertEqual(case.status, "Closed")
+
+
+class TestOneAtATime(FrappeTestCase):
+	"""The invariants hold in the database, whatever path writes: one open case, one live lock, one run."""
+
+	def test_the_database_refuses_a_second_open_case_and_a_second_live_lock(self):
+		from collections_module.guards import invariant_key
+
+		customer = make_customer("Unique Case")
+		make_invoice(customer, due_in_days=-95, amount=300)
+		case = open_case(customer)
+		self.assertEqual(case.open_key, invariant_key(customer, case.company))
+		twin = frappe.new_doc("Collection Case")
+		twin.update(
+			{"customer": customer, "company": case.company, "status": "Open", "open_key": case.open_key}
+		)
+		twin.set_new_name()
+		# straight to the database, past every check in the controller: still refused
+		self.assertRaises((frappe.UniqueValidationError, frappe.DuplicateEntryError), twin.db_insert)
+
+		lock = frappe.get_doc(
+			{"doctype": "Stock Release Lock", "customer": customer, "company": case.company, "reason": "x"}
+		).insert()
+		twin_lock = frappe.new_doc("Stock Release Lock")
+		twin_lock.update(
+			{"customer": customer, "company": case.company, "status": "Proposed", "live_key": lock.live_key}
+		)
+		twin_lock.set_new_name()
+		self.assertRaises((frappe.UniqueValidationError, frappe.DuplicateEntryError), twin_lock.db_insert)
+		# a closed case and a released lock free the key
+		frappe.db.set_value("Stock Release Lock", lock.name, "status", "Released")
+		lock.reload()
+		lock.save()
+		self.assertIsNone(frappe.db.get_value("Stock Release Lock", lock.name, "live_key"))
+
+	def test_a_second_daily_run_is_refused_while_one_runs(self):
+		from frappe.database import get_db
+
+		from collections_module.ladder_run import RUN_LOCK, RunInProgress
+
+		other = get_db(
+			host=frappe.conf.db_host or "127.0.0.1",
+			user=frappe.conf.db_name,
+			password=frappe.conf.db_password,
+		)
+		key = f"{frappe.conf.db_name}:{RUN_LOCK}"
+		try:
+			self.assertEqual(other.sql("select get_lock(%s, 0)", key)[0][0], 1)  # a run elsewhere holds it
+			self.assertRaisesRegex(RunInProgress, "already running", run, today())
+			run(today(), dry_run=True)  # a dry run writes nothing and does not wait
+			other.sql("select release_lock(%s)", key)
+			run(today(), customers=[])  # released: the next run goes ahead
+			run(today())
+		finally:
+			other.close()

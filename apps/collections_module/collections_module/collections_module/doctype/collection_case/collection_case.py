@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import now_datetime
 
+from collections_module.guards import invariant_key
 from collections_module.policy import roles
 
 CASE_LEADS = {roles.SUPERVISOR, roles.MANAGER, roles.GENERAL_MANAGER, roles.OWNER, "System Manager"}
@@ -19,6 +20,9 @@ class CollectionCase(Document):
 	def validate(self):
 		from collections_module.contact_conduct import valid_timezone
 
+		# one open case per customer and company, held by a unique key in the database (set only while
+		# the case is open), so no path — two runs at once, a run killed and rerun — can make a second
+		self.open_key = None if self.status == "Closed" else invariant_key(self.customer, self.company)
 		if self.is_new():
 			self.validate_one_open_case()
 			customer_tz = frappe.db.get_value("Customer", self.customer, "collection_timezone")

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate, now_datetime, nowdate
 
-from collections_module.guards import changed, freeze_after
+from collections_module.guards import changed, freeze_after, invariant_key
 from collections_module.policy import stock_lock as sl
 
 
@@ -20,6 +20,8 @@ class StockReleaseLock(Document):
 		self.set_onload("can_grant_pass", role in frappe.get_roles())
 
 	def validate(self):
+		# one live lock per customer and company, held by a unique key set only while the lock is live
+		self.live_key = invariant_key(self.customer, self.company) if self.status in sl.LIVE_STATES else None
 		if self.is_new():
 			self.proposed_by = self.proposed_by or frappe.session.user
 			self.proposed_on = self.proposed_on or now_datetime()
