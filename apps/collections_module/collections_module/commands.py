@@ -27,8 +27,19 @@ def run_command(context, on_date=None, dry_run=False, customers=()):
 	frappe.connect()
 	try:
 		started = time.monotonic()
+
+		def progress(done, total):
+			click.echo(f"\rwritten {done}/{total}", nl=done >= total)
+
 		try:
-			report = run(on_date, dry_run=dry_run, customers=list(customers) or None)
+			report = run(
+				on_date,
+				dry_run=dry_run,
+				customers=list(customers) or None,
+				commit=not dry_run,
+				triggered_by="bench collections run",
+				progress=progress,
+			)
 		except RunInProgress as e:
 			click.echo(str(e), err=True)
 			raise SystemExit(1) from e

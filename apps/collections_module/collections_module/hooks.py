@@ -109,8 +109,10 @@ doc_events = {
 }
 
 # The daily run of the overdue ladder (R-B1..R-B8); `bench --site S collections run` runs it by hand.
+# It runs on the long queue (daily_long), committing chunk by chunk; see Collections Run Log.
 scheduler_events = {
-	"daily": ["collections_module.ladder_run.run_daily", "collections_module.statement_run.run_daily"],
+	"daily_long": ["collections_module.ladder_run.run_daily"],
+	"daily": ["collections_module.statement_run.run_daily"],
 }
 
 # Record-level security (R-G5): a Collector sees only the cases assigned to them (and the contacts,

@@ -107,6 +107,7 @@ class RunReport:
 	locks: list[LockPlan] = field(default_factory=list)
 	letters: list[LetterPlan] = field(default_factory=list)
 	warnings: list[str] = field(default_factory=list)
+	failures: list[str] = field(default_factory=list)
 
 	def lines(self) -> list[str]:
 		out = [f"Collections run for {self.on_date}{' (dry run: nothing written)' if self.dry_run else ''}"]
@@ -150,15 +151,38 @@ class RunInProgress(frappe.ValidationError):
 RUN_LOCK = "collections_module.daily_run"
 
 
+CHUNK_SIZE = 200  # cases written and committed together by the daily run
+RUN_LOG = "Collections Run Log"
+
+
 def run_daily():
-	"""Scheduler entry point: today's run."""
+	"""Scheduler entry point (daily_long: it runs on the long queue's workers): today's run."""
 	settings = frappe.get_single("Collection Settings")
 	if settings.disable_daily_run:
 		return
+	run_job(str(getdate(nowdate())), triggered_by=_("Scheduler"))
+
+
+def run_job(on_date: str, triggered_by: str | None = None):
+	"""A background job: the daily run for ``on_date``, committed chunk by chunk."""
 	try:
-		run(getdate(nowdate()))
+		run(getdate(on_date), commit=True, triggered_by=triggered_by)
 	except RunInProgress as e:
 		frappe.log_error(title="Collections run skipped", message=str(e))
+
+
+def enqueue_run(on_date: str | None = None, triggered_by: str | None = None):
+	"""Start today's run on the long queue; one job per site and date is queued at a time."""
+	on_date = str(getdate(on_date or nowdate()))
+	frappe.enqueue(
+		"collections_module.ladder_run.run_job",
+		queue="long",
+		timeout=6 * 3600,
+		job_id=f"collections_run::{frappe.local.site}::{on_date}",
+		deduplicate=True,
+		on_date=on_date,
+		triggered_by=triggered_by,
+	)
 
 
 def _acquire_run_lock():
@@ -180,23 +204,42 @@ def run(
 	customers: list[str] | None = None,
 	follow_ups: bool = True,
 	reminders: bool = True,
+	commit: bool = False,
+	triggered_by: str | None = None,
+	progress=None,
 ) -> RunReport:
 	"""Plan and (unless ``dry_run``) apply the ladder for ``on_date``.
+
+	``commit``: the daily run outside a request (scheduler, job, command) commits every chunk of
+	cases, so a run killed at any moment keeps what it finished and the next run (the same date again)
+	does the rest, doubling nothing: what was written is read back as the cases' stored state.
+	``progress(done, total)`` is called after every chunk.
 
 	``customers`` limits the run to those customers (ledger events); ``follow_ups`` and ``reminders``
 	off keep an event from creating tasks or mail, which belong to the daily run. The daily run (all
 	customers, written) runs one at a time per site; ledger events for a few customers do not wait for
 	it: the database's unique keys keep one open case and one live lock per customer and company.
 	"""
-	lock = _acquire_run_lock() if (customers is None and not dry_run) else None
+	daily = customers is None and not dry_run
+	lock = _acquire_run_lock() if daily else None
 	try:
-		return _run(getdate(on_date or nowdate()), dry_run, customers, follow_ups, reminders)
+		on_date = getdate(on_date or nowdate())
+		log = _start_log(on_date, triggered_by, commit) if daily else None
+		try:
+			report = _run(on_date, dry_run, customers, follow_ups, reminders, log, commit and daily, progress)
+		except Exception:
+			if log:
+				_finish_log(log, None, "Failed", commit)
+			raise
+		if log:
+			_finish_log(log, report, "Finished", commit)
+		return report
 	finally:
 		if lock:
 			frappe.db.sql("select release_lock(%s)", lock)
 
 
-def _run(on_date, dry_run, customers, follow_ups, reminders) -> RunReport:
+def _run(on_date, dry_run, customers, follow_ups, reminders, log=None, commit=False, progress=None):
 	report = RunReport(on_date, dry_run)
 	invoices = receivables.open_invoices(customers)
 	terms = receivables.terms_by_customer(invoices)
@@ -254,7 +297,7 @@ def _run(on_date, dry_run, customers, follow_ups, reminders) -> RunReport:
 			report.reminders = []
 
 	if not dry_run:
-		_apply(report)
+		_apply(report, log, commit, progress)
 	return report
 
 
@@ -511,23 +554,106 @@ def role_holders() -> dict[str, list[str]]:
 # --- applying ----------------------------------------------------------------------------------
 
 
-def _apply(report: RunReport):
-	figures_only = []
-	for plan in report.cases:
-		if plan.only_figures_move:
-			figures_only.append(plan)
-			continue
-		try:
-			_apply_case(plan, report.on_date)
-		except Exception:
-			if frappe.flags.in_test:
-				raise
-			frappe.log_error(title=f"Collections run: case of {plan.customer}")
-	_store_passing_days(figures_only, report.on_date)
-	apply_locks(report.locks, report.on_date)
-	apply_letters(report.letters)
-	for reminder in report.reminders:
-		_send_reminder(reminder)
+def _apply(report: RunReport, log=None, commit: bool = False, progress=None):
+	"""Write the plan. Each case, lock, letter and reminder is its own unit: one that fails is rolled
+	back alone (a savepoint), logged with its name in the Error Log and tried again by the next run;
+	the others stand. With ``commit`` every chunk of cases is committed, so nothing holds one long
+	transaction."""
+	figures_only = [p for p in report.cases if p.only_figures_move]
+	units = [
+		(f"case of {p.customer} / {p.company}", _apply_case, (p, report.on_date))
+		for p in report.cases
+		if not p.only_figures_move
+	]
+	units.append(("figures of unchanged cases", _store_passing_days, (figures_only, report.on_date)))
+	units += [
+		(f"lock of {p.customer} / {p.company}", apply_locks, ([p], report.on_date)) for p in report.locks
+	]
+	units += [(f"letter of {p.customer} / {p.company}", apply_letters, ([p],)) for p in report.letters]
+	units += [(f"reminder for {r.invoice}", _send_reminder, (r,)) for r in report.reminders]
+	failures = []
+	for done, (label, fn, args) in enumerate(units, 1):
+		_isolated(label, fn, args, failures)
+		if done % CHUNK_SIZE == 0 or done == len(units):
+			_end_chunk(log, commit, done, len(units), failures, progress)
+	report.failures = failures
+
+
+def _isolated(label: str, fn, args, failures: list):
+	savepoint = "collections_unit"
+	frappe.db.savepoint(savepoint)
+	try:
+		fn(*args)
+	except (frappe.QueryDeadlockError, frappe.QueryTimeoutError):
+		raise  # the database's own conflict: never swallowed (a ledger event's posting must see it)
+	except Exception:
+		if frappe.flags.in_test and not frappe.flags.collections_isolate_in_test:
+			raise
+		frappe.db.rollback(save_point=savepoint)
+		frappe.log_error(title=f"Collections run: {label}")
+		failures.append(label)
+
+
+def _end_chunk(log, commit: bool, done: int, total: int, failures: list, progress=None):
+	if log:
+		frappe.db.set_value(
+			RUN_LOG,
+			log,
+			{"chunks": (frappe.db.get_value(RUN_LOG, log, "chunks") or 0) + 1, "errors": len(failures)},
+			update_modified=False,
+		)
+	if commit:
+		frappe.db.commit()
+	if progress:
+		progress(done, total)
+	if log:
+		frappe.publish_realtime(
+			"collections_run_progress",
+			{"done": done, "total": total, "description": _("{0} of {1} written").format(done, total)},
+			doctype=RUN_LOG,
+			after_commit=False,
+		)
+
+
+def _start_log(on_date: date, triggered_by: str | None, commit: bool) -> str:
+	from frappe.utils import now_datetime
+
+	log = frappe.get_doc(
+		{
+			"doctype": RUN_LOG,
+			"run_date": on_date,
+			"status": "Running",
+			"started": now_datetime(),
+			"triggered_by": triggered_by or frappe.session.user,
+		}
+	).insert(ignore_permissions=True)
+	if commit:
+		frappe.db.commit()
+	return log.name
+
+
+def _finish_log(log: str, report, status: str, commit: bool):
+	from frappe.utils import now_datetime
+
+	values = {"status": status, "finished": now_datetime()}
+	if report is not None:
+		values.update(
+			{
+				"cases": len(report.cases),
+				"follow_ups": sum(1 for p in report.cases if p.decision and p.decision.follow_up_due),
+				"escalations": sum(len(p.notify) for p in report.cases),
+				"locks": len(report.locks),
+				"letters": len(report.letters),
+				"reminders": len(report.reminders),
+				"errors": len(getattr(report, "failures", [])),
+				"error_details": "\n".join(getattr(report, "failures", []))[:10000],
+			}
+		)
+	if commit:
+		frappe.db.rollback()  # whatever a failure left half-done
+	frappe.db.set_value(RUN_LOG, log, values, update_modified=False)
+	if commit:
+		frappe.db.commit()
 
 
 def _apply_case(plan: CasePlan, on_date: date):

@@ -292,3 +292,38 @@ class TestOneAtATime(FrappeTestCase):
 			run(today())
 		finally:
 			other.close()
+
+
+class TestRunUnits(FrappeTestCase):
+	def test_one_case_that_fails_rolls_back_alone_and_is_logged_by_name(self):
+		from unittest import mock
+
+		from collections_module import ladder_run
+
+		good, bad = make_customer("Unit Good"), make_customer("Unit Bad")
+		for customer in (good, bad):
+			make_invoice(customer, due_in_days=-20, amount=100)
+		real = ladder_run._apply_case
+
+		def apply_case(plan, on_date):
+			real(plan, on_date)  # writes first, then fails: the savepoint must undo its writes
+			if plan.customer == bad:
+				raise ValueError("broken case")
+
+		frappe.flags.collections_isolate_in_test = True
+		try:
+			with mock.patch.object(ladder_run, "_apply_case", apply_case):
+				report = run(add_days(today(), 15), customers=[good, bad])
+		finally:
+			frappe.flags.collections_isolate_in_test = False
+		self.assertEqual(report.failures, [f"case of {bad} / {open_case(bad).company}"])
+		self.assertEqual(str(open_case(good).as_of_date), str(add_days(today(), 15)))
+		self.assertNotEqual(str(open_case(bad).as_of_date), str(add_days(today(), 15)))
+		self.assertTrue(frappe.db.exists("Error Log", {"method": ["like", f"%{bad}%"]}))
+
+	def test_the_daily_run_writes_its_log(self):
+		run(today())
+		log = frappe.get_last_doc("Collections Run Log")
+		self.assertEqual((log.status, str(log.run_date)), ("Finished", str(today())))
+		self.assertGreaterEqual(log.chunks, 1)
+		self.assertTrue(log.finished)
