@@ -207,13 +207,15 @@ def run(
 	commit: bool = False,
 	triggered_by: str | None = None,
 	progress=None,
+	ladders: dict | None = None,
 ) -> RunReport:
 	"""Plan and (unless ``dry_run``) apply the ladder for ``on_date``.
 
 	``commit``: the daily run outside a request (scheduler, job, command) commits every chunk of
 	cases, so a run killed at any moment keeps what it finished and the next run (the same date again)
 	does the rest, doubling nothing: what was written is read back as the cases' stored state.
-	``progress(done, total)`` is called after every chunk.
+	``progress(done, total)`` is called after every chunk. ``ladders`` (policy -> stages) replaces the
+	saved policies for a what-if dry run.
 
 	``customers`` limits the run to those customers (ledger events); ``follow_ups`` and ``reminders``
 	off keep an event from creating tasks or mail, which belong to the daily run. The daily run (all
@@ -226,7 +228,9 @@ def run(
 		on_date = getdate(on_date or nowdate())
 		log = _start_log(on_date, triggered_by, commit) if daily else None
 		try:
-			report = _run(on_date, dry_run, customers, follow_ups, reminders, log, commit and daily, progress)
+			report = _run(
+				on_date, dry_run, customers, follow_ups, reminders, log, commit and daily, progress, ladders
+			)
 		except Exception:
 			if log:
 				_finish_log(log, None, "Failed", commit)
@@ -239,7 +243,9 @@ def run(
 			frappe.db.sql("select release_lock(%s)", lock)
 
 
-def _run(on_date, dry_run, customers, follow_ups, reminders, log=None, commit=False, progress=None):
+def _run(
+	on_date, dry_run, customers, follow_ups, reminders, log=None, commit=False, progress=None, ladders=None
+):
 	report = RunReport(on_date, dry_run)
 	invoices = receivables.open_invoices(customers)
 	terms = receivables.terms_by_customer(invoices)
@@ -254,7 +260,7 @@ def _run(on_date, dry_run, customers, follow_ups, reminders, log=None, commit=Fa
 		[c.name for c in open_cases.values()] + [c.name for c in reopenable.values()]
 	)
 	settings = frappe.get_single("Collection Settings")
-	ladders = load_ladders()
+	ladders = load_ladders() if ladders is None else ladders
 	policy_of = _policy_resolver(
 		{key[0] for key in keys} | {i["customer"] for i in invoices.values()}, settings, set(ladders)
 	)
