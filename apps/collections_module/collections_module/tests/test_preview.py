@@ -1,13 +1,12 @@
 """What-if preview of a policy change: the planner on today's ledger with unsaved rows; nothing written."""
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from collections_module.policy import roles
 from collections_module.preview import preview_policy
 from collections_module.tests.utils import (
 	ROLE_USERS,
-	ensure_users,
+	CollectionsTestCase,
 	make_customer,
 	make_invoice,
 	open_case,
@@ -15,15 +14,7 @@ from collections_module.tests.utils import (
 )
 
 
-class TestPolicyPreview(FrappeTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		ensure_users()
-
-	def tearDown(self):
-		frappe.set_user("Administrator")
-
+class TestPolicyPreview(CollectionsTestCase):
 	def test_preview_shows_the_effect_of_unsaved_rows_and_writes_nothing(self):
 		policy = frappe.copy_doc(frappe.get_doc("Collection Policy", "Standard Ladder"))
 		policy.policy_name = f"_CM Preview {frappe.generate_hash(length=5)}"

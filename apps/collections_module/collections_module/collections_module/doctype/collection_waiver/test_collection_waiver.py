@@ -13,20 +13,30 @@ test_ignore = ["Collection Case", "Sales Invoice", "Journal Entry", "Customer"]
 REFUSED = (WorkflowPermissionError, WorkflowTransitionError)
 
 
+def request_waiver(case, waiver_type, amount, reason, invoice=None):
+	return frappe.get_doc(
+		{
+			"doctype": "Collection Waiver",
+			"collection_case": case.name,
+			"sales_invoice": invoice or case.invoices[0].sales_invoice,
+			"waiver_type": waiver_type,
+			"amount": amount,
+			"reason": reason,
+		}
+	)
+
+
 class TestCollectionWaiver(CollectionsTestCase):
 	def test_waiver_has_no_effect_until_approved(self):
 		case = ready_case("Waiver")
 		invoice = case.invoices[0].sales_invoice
 		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
-		waiver = frappe.get_doc(
-			{
-				"doctype": "Collection Waiver",
-				"collection_case": case.name,
-				"sales_invoice": invoice,
-				"waiver_type": "Penalty",
-				"amount": 150,
-				"reason": "Late-payment penalty waived for payment in full by month end",
-			}
+		waiver = request_waiver(
+			case,
+			"Penalty",
+			150,
+			"Late-payment penalty waived for payment in full by month end",
+			invoice=invoice,
 		).insert()
 		self.assertEqual(frappe.db.get_value("Sales Invoice", invoice, "outstanding_amount"), 1000)
 		self.assertRaises(REFUSED, apply_workflow, waiver, "Approve")  # a collector cannot approve
@@ -44,31 +54,13 @@ class TestCollectionWaiver(CollectionsTestCase):
 
 	def test_waiver_cannot_exceed_the_outstanding(self):
 		case = ready_case("Too Much")
-		doc = frappe.get_doc(
-			{
-				"doctype": "Collection Waiver",
-				"collection_case": case.name,
-				"sales_invoice": case.invoices[0].sales_invoice,
-				"waiver_type": "Principal",
-				"amount": 1000.01,
-				"reason": "x",
-			}
-		)
+		doc = request_waiver(case, "Principal", 1000.01, "x")
 		self.assertRaisesRegex(frappe.ValidationError, "more than the invoice's outstanding", doc.insert)
 
 	def test_rejected_waiver_changes_nothing(self):
 		case = ready_case("Rejected Waiver")
 		invoice = case.invoices[0].sales_invoice
-		waiver = frappe.get_doc(
-			{
-				"doctype": "Collection Waiver",
-				"collection_case": case.name,
-				"sales_invoice": invoice,
-				"waiver_type": "Interest",
-				"amount": 50,
-				"reason": "asks for goodwill",
-			}
-		).insert()
+		waiver = request_waiver(case, "Interest", 50, "asks for goodwill", invoice=invoice).insert()
 		frappe.set_user(ROLE_USERS[roles.OWNER])
 		apply_workflow(waiver, "Reject")
 		frappe.set_user("Administrator")
@@ -79,16 +71,7 @@ class TestCollectionWaiver(CollectionsTestCase):
 		"""Raising the amount (or changing the type) and then approving is self-approval: refused."""
 		case = ready_case("Rewritten Waiver")
 		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
-		waiver = frappe.get_doc(
-			{
-				"doctype": "Collection Waiver",
-				"collection_case": case.name,
-				"sales_invoice": case.invoices[0].sales_invoice,
-				"waiver_type": "Penalty",
-				"amount": 50,
-				"reason": "Penalty waived for payment in full",
-			}
-		).insert()
+		waiver = request_waiver(case, "Penalty", 50, "Penalty waived for payment in full").insert()
 		frappe.set_user(ROLE_USERS[roles.MANAGER])
 		saved = frappe.client.save({**frappe.client.get("Collection Waiver", waiver.name), "amount": 600})
 		self.assertEqual(saved["terms_changed_by"], ROLE_USERS[roles.MANAGER])

@@ -12,21 +12,22 @@ from collections_module.tests.utils import ROLE_USERS, CollectionsTestCase, read
 test_ignore = ["Collection Case"]
 
 
+def request_plan(case, reason, *installments):
+	"""The collector asks for a plan of (days from today, amount) installments."""
+	frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+	return frappe.get_doc(
+		{
+			"doctype": "Repayment Plan",
+			"collection_case": case.name,
+			"reason": reason,
+			"installments": [{"due_date": add_days(today(), d), "amount": a} for d, a in installments],
+		}
+	).insert()
+
+
 class TestRepaymentPlan(CollectionsTestCase):
 	def test_plan_needs_a_managers_approval(self):
-		case = ready_case("Plan")
-		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
-		plan = frappe.get_doc(
-			{
-				"doctype": "Repayment Plan",
-				"collection_case": case.name,
-				"reason": "Cash-flow problem; willing to pay",
-				"installments": [
-					{"due_date": add_days(today(), 60), "amount": 500},
-					{"due_date": add_days(today(), 30), "amount": 500},
-				],
-			}
-		).insert()
+		plan = request_plan(ready_case("Plan"), "Cash-flow problem; willing to pay", (60, 500), (30, 500))
 		self.assertEqual((plan.status, plan.total_amount), ("Requested", 1000))
 		self.assertEqual(
 			[str(r.due_date) for r in plan.installments],
@@ -51,19 +52,7 @@ class TestRepaymentPlan(CollectionsTestCase):
 		self.assertRaisesRegex(frappe.ValidationError, "same date", plan.insert)
 
 	def test_approver_who_rewrote_the_plan_cannot_approve_it(self):
-		case = ready_case("Rewritten Plan")
-		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
-		plan = frappe.get_doc(
-			{
-				"doctype": "Repayment Plan",
-				"collection_case": case.name,
-				"reason": "Two installments",
-				"installments": [
-					{"due_date": add_days(today(), 30), "amount": 500},
-					{"due_date": add_days(today(), 60), "amount": 500},
-				],
-			}
-		).insert()
+		plan = request_plan(ready_case("Rewritten Plan"), "Two installments", (30, 500), (60, 500))
 		frappe.set_user(ROLE_USERS[roles.MANAGER])
 		stored = frappe.client.get("Repayment Plan", plan.name)
 		stored["installments"][1]["due_date"] = str(add_days(today(), 360))  # a year to pay the rest
