@@ -580,7 +580,7 @@ def _apply(report: RunReport, log=None, commit: bool = False, progress=None):
 	failures = []
 	for done, (label, fn, args) in enumerate(units, 1):
 		_isolated(label, fn, args, failures)
-		if done % CHUNK_SIZE == 0 or done == len(units):
+		if done % (frappe.conf.get("collections_chunk_size") or CHUNK_SIZE) == 0 or done == len(units):
 			_end_chunk(log, commit, done, len(units), failures, progress)
 	report.failures = failures
 
@@ -623,6 +623,18 @@ def _end_chunk(log, commit: bool, done: int, total: int, failures: list, progres
 
 def _start_log(on_date: date, triggered_by: str | None, commit: bool) -> str:
 	from frappe.utils import now_datetime
+
+	# this run holds the run lock: a log still "Running" is of a run that was killed or crashed
+	for stale in frappe.get_all(RUN_LOG, filters={"status": "Running"}, pluck="name"):
+		frappe.db.set_value(
+			RUN_LOG,
+			stale,
+			{
+				"status": "Failed",
+				"error_details": _("Stopped before it finished; a later run completed the work."),
+			},
+			update_modified=False,
+		)
 
 	log = frappe.get_doc(
 		{
