@@ -1,9 +1,11 @@
 """Benchmark of the daily ladder run on a trial ledger. Creates real customers and submitted Sales
 Invoices, so run it on a throwaway development site only:
 
-    bench --site S execute collections_module.benchmarks.daily_run.main --kwargs '{"customers": 500, "invoices": 4}'
+    bench --site S execute collections_module.benchmarks.daily_run.main --kwargs '{"customers": 1000, "invoices": 5}'
 
-Prints the ledger size and the seconds of each run; figures go in the issue notes, not in tests.
+Prints the ledger size, ERPNext's Accounts Receivable report time on it, and each run's seconds, its
+ratio to the report, the time per case and the longest transaction (chunk); figures go in the issue
+notes, not in tests.
 """
 
 import random
@@ -29,13 +31,46 @@ def build_ledger(customers: int, invoices: int, seed: int = 7) -> float:
 	return time.monotonic() - started
 
 
-def timed(label: str, **kwargs):
+def ar_report_seconds(repeat: int = 3) -> float:
+	"""ERPNext's Accounts Receivable report on the same ledger, median of ``repeat`` runs."""
+	from erpnext.accounts.report.accounts_receivable.accounts_receivable import execute
+
+	company = frappe.defaults.get_global_default("company")
+	times = []
+	for _ in range(repeat):
+		started = time.monotonic()
+		execute(
+			frappe._dict(
+				company=company, report_date=today(), ageing_based_on="Due Date", range="30, 60, 90, 120"
+			)
+		)
+		times.append(time.monotonic() - started)
+	return sorted(times)[len(times) // 2]
+
+
+def timed(label: str, ar: float | None = None, **kwargs):
+	"""One run as the scheduler makes it (committed chunk by chunk); the longest chunk is the longest
+	transaction."""
+	chunk_times = []
+	last = [time.monotonic()]
+
+	def progress(done, total):
+		now = time.monotonic()
+		chunk_times.append(now - last[0])
+		last[0] = now
+
 	started = time.monotonic()
-	report = run(**kwargs)
+	report = run(commit=not kwargs.get("dry_run"), progress=progress, **kwargs)
 	secs = time.monotonic() - started
 	frappe.db.commit() if not kwargs.get("dry_run") else frappe.db.rollback()
 	followups = sum(1 for p in report.cases if p.decision and p.decision.follow_up_due)
-	print(f"{label}: {secs:.2f}s, {len(report.cases)} cases, {followups} follow-ups")
+	ratio = f", {secs / ar:.2f}x the AR report" if ar else ""
+	longest = f", longest transaction {max(chunk_times):.2f}s" if chunk_times else ""
+	per_case = secs / max(len(report.cases), 1) * 1000
+	print(
+		f"{label}: {secs:.2f}s{ratio}, {len(report.cases)} cases ({per_case:.1f} ms each), "
+		f"{followups} follow-ups{longest}"
+	)
 	return secs
 
 
@@ -50,7 +85,19 @@ def main(customers: int = 200, invoices: int = 4, build: bool = True):
 	open_invoices = frappe.db.count("Sales Invoice", {"docstatus": 1, "outstanding_amount": [">", 0]})
 	open_cases = frappe.db.count("Collection Case", {"status": ["!=", "Closed"]})
 	print(f"ledger: {open_invoices} open invoices, {open_cases} open cases")
-	timed("dry run, today", on_date=today(), dry_run=True)
-	timed("first run, today", on_date=today())
-	timed("second run, same date (idempotent)", on_date=today())
-	timed("next day", on_date=add_days(today(), 1))
+	ar = ar_report_seconds()
+	print(f"Accounts Receivable report: {ar:.2f}s (median of 3)")
+	timed("dry run, today", ar, on_date=today(), dry_run=True)
+	timed("first run, today", ar, on_date=today())
+	timed("same date again", ar, on_date=today())
+	timed("an ordinary day (the next)", ar, on_date=add_days(today(), 1))
+	# every open case due: as if nobody had been followed up
+	frappe.db.sql("update `tabCollection Case` set last_follow_up_on = null where status != 'Closed'")
+	frappe.db.commit()
+	timed("a day when every case is due", ar, on_date=add_days(today(), 2))
+	from collections_module.preview import preview_policy
+
+	policy = frappe.get_doc("Collection Policy", "Standard Ladder")
+	started = time.monotonic()
+	preview_policy(policy.name, [row.as_dict() for row in policy.stages])
+	print(f"preview of a policy change: {time.monotonic() - started:.2f}s")
