@@ -88,6 +88,24 @@ class CasePlan:
 			and flt(self.credit) == flt(self.case.unallocated_credit)
 		)
 
+	@property
+	def only_follow_up(self) -> bool:
+		"""True when the passing days and a follow-up falling due are all that changes (no stage
+		change, escalation, new lines or promise): stored set-based, the follow-up assigned as usual."""
+		d = self.decision
+		return bool(
+			self.case
+			and not (self.close or self.reopen or self.lines_changed)
+			and d is not None
+			and not d.stage_changed
+			and d.follow_up_due
+			and not self.notify
+			and self.policy == self.case.policy
+			and self.policy_note == (self.case.policy_note or "")
+			and not self.promise
+			and flt(self.credit) == flt(self.case.unallocated_credit)
+		)
+
 
 @dataclass
 class ReminderPlan:
@@ -152,6 +170,7 @@ RUN_LOCK = "collections_module.daily_run"
 
 
 CHUNK_SIZE = 200  # cases written and committed together by the daily run
+FOLLOW_UP_BATCH = 50  # follow-up-only cases stored by one set-based update
 RUN_LOG = "Collections Run Log"
 
 
@@ -566,11 +585,21 @@ def _apply(report: RunReport, log=None, commit: bool = False, progress=None):
 	the others stand. With ``commit`` every chunk of cases is committed, so nothing holds one long
 	transaction."""
 	figures_only = [p for p in report.cases if p.only_figures_move]
+	follow_ups_only = [p for p in report.cases if p.only_follow_up]
 	units = [
 		(f"case of {p.customer} / {p.company}", _apply_case, (p, report.on_date))
 		for p in report.cases
-		if not p.only_figures_move
+		if not (p.only_figures_move or p.only_follow_up)
 	]
+	for i in range(0, len(follow_ups_only), FOLLOW_UP_BATCH):
+		batch = follow_ups_only[i : i + FOLLOW_UP_BATCH]
+		units.append(
+			(
+				f"follow-ups of {len(batch)} cases from {batch[0].customer}",
+				_store_follow_ups,
+				(batch, report.on_date),
+			)
+		)
 	units.append(("figures of unchanged cases", _store_passing_days, (figures_only, report.on_date)))
 	units += [
 		(f"lock of {p.customer} / {p.company}", apply_locks, ([p], report.on_date)) for p in report.locks
@@ -845,6 +874,25 @@ def _store_passing_days(plans: list[CasePlan], on_date: date):
 		where parenttype = 'Collection Case' and parent in %(names)s""",
 		{"on": on_date, "names": names},
 	)
+
+
+def _store_follow_ups(plans: list[CasePlan], on_date: date):
+	"""Cases where only a follow-up falls due: figures, follow-up date and next action date in a few
+	statements (no save per case), then each follow-up assigned (an open ToDo is moved to today)."""
+	_store_passing_days(plans, on_date)
+	by_next: dict[date, list[str]] = defaultdict(list)
+	for p in plans:
+		by_next[p.decision.next_action_date].append(p.case.name)
+	case = frappe.qb.DocType(CASE)
+	for next_date, names in by_next.items():
+		(
+			frappe.qb.update(case)
+			.set(case.last_follow_up_on, on_date)
+			.set(case.next_action_date, next_date)
+			.where(case.name.isin(names))
+		).run()
+	for p in plans:
+		_assign_follow_up(p.case, p.decision, p, on_date)
 
 
 def _send_reminder(r: ReminderPlan):
