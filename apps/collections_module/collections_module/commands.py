@@ -74,4 +74,22 @@ def statements_command(context, on_date=None, dry_run=False):
 		frappe.destroy()
 
 
+@collections.command("demo")
+@click.option("--remove", is_flag=True, default=False, help="Take the demo data away again.")
+@pass_context
+def demo_command(context, remove=False):
+	"""Build a demo: customers at every stage, a lock, a dispute, promises, users per role."""
+	import frappe
+
+	from collections_module import demo
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		frappe.set_user("Administrator")
+		demo.remove() if remove else demo.build()
+	finally:
+		frappe.destroy()
+
+
 commands = [collections]
