@@ -6,7 +6,10 @@
 #             /home/frappe/frappe-bench, else ~/frappe-bench; the site is $COLLECTIONS_SITE, else
 #             collections.localhost. This checkout's app is installed into that bench first (a copy
 #             or a link in <bench>/apps/collections_module, then install-app or migrate).
-# Set COLLECTIONS_SKIP_BENCH=1 to run layer 1 only.
+#   Layer 3 - role journeys in a real browser (browser_tests/, Playwright + Debian's chromium) against the
+#             site served on 127.0.0.1:$COLLECTIONS_PORT (default 8010) with the demo data, whenever
+#             layer 2 ran and Chromium is present.
+# Set COLLECTIONS_SKIP_BENCH=1 to run layer 1 only, COLLECTIONS_SKIP_BROWSER=1 to skip layer 3.
 set -uo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$REPO"
@@ -96,6 +99,53 @@ else
 	else
 		summary+=("Layer 2 (Frappe bench $BENCH, site $SITE): FAILED - ${ran:-no test count} ($(echo "$out2" | grep -E '^(FAILED|OK)' | tail -1))")
 		status=1
+	fi
+fi
+
+# ---- layer 3 --------------------------------------------------------------------------------------
+# Role journeys in a real browser: Playwright (PyPI) driving Debian's Chromium against the test site
+# served on loopback, on the demo data (rebuilt fresh, so every run starts from the same state).
+CHROMIUM="${COLLECTIONS_CHROMIUM:-/usr/bin/chromium}"
+PORT="${COLLECTIONS_PORT:-8010}"
+if [ "${COLLECTIONS_SKIP_BROWSER:-0}" = "1" ]; then
+	summary+=("Layer 3 (browser journeys): SKIPPED - COLLECTIONS_SKIP_BROWSER=1")
+elif [ -z "${ran:-}" ]; then
+	summary+=("Layer 3 (browser journeys): SKIPPED - needs the bench and site of layer 2")
+elif [ ! -x "$CHROMIUM" ]; then
+	summary+=("Layer 3 (browser journeys): SKIPPED - no Chromium at $CHROMIUM (Debian package chromium)")
+else
+	echo "== Layer 3: browser journeys on http://$SITE:$PORT =="
+	"$PY" -c "import playwright" 2>/dev/null || "$PY" -m pip install -q playwright || true
+	if ! as_owner bench --site "$SITE" collections demo --remove >/tmp/collections-demo.log 2>&1 \
+		|| ! as_owner bench --site "$SITE" collections demo >>/tmp/collections-demo.log 2>&1; then
+		tail -20 /tmp/collections-demo.log
+		summary+=("Layer 3 (browser journeys): FAILED - the demo data could not be built")
+		status=1
+	else
+		runuser_cmd="cd $(printf %q "$BENCH") && exec bench serve --port $PORT --noreload"
+		if [ "$(id -un)" = "$OWNER" ]; then
+			setsid bash -c "$runuser_cmd" >/tmp/collections-serve.log 2>&1 &
+		else
+			setsid runuser -u "$OWNER" -- bash -lc "$runuser_cmd" >/tmp/collections-serve.log 2>&1 &
+		fi
+		server=$!
+		for _ in $(seq 1 60); do
+			curl -s -o /dev/null -H "Host: $SITE" "http://127.0.0.1:$PORT/api/method/ping" && break
+			sleep 1
+		done
+		start=$(date +%s)
+		out3=$(COLLECTIONS_URL="http://$SITE:$PORT" COLLECTIONS_CHROMIUM="$CHROMIUM" \
+			"$PY" -m pytest -p no:cacheprovider browser_tests 2>&1); rc3=$?
+		secs=$(( $(date +%s) - start ))
+		kill -- "-$server" 2>/dev/null; pkill -f "serve --port $PORT" 2>/dev/null
+		echo "$out3" | tail -n 25
+		passed3=$(echo "$out3" | grep -Eo '[0-9]+ passed' | tail -1)
+		if [ $rc3 -eq 0 ]; then
+			summary+=("Layer 3 (browser journeys): RAN - ${passed3:-0 passed} in ${secs}s (screenshots in docs/screenshots/)")
+		else
+			summary+=("Layer 3 (browser journeys): FAILED - $(echo "$out3" | tail -1)")
+			status=1
+		fi
 	fi
 fi
 

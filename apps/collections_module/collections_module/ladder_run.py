@@ -789,6 +789,9 @@ def _apply_case(plan: CasePlan, on_date: date):
 				"days_overdue": plan.oldest_days,
 				"outstanding": plan.total,
 				"reason": tr(d.reason, d.reason_args),
+				# kept as template and arguments too, so the form shows it in each reader's language
+				"reason_template": d.reason,
+				"reason_args": frappe.as_json(list(d.reason_args), indent=None),
 				"notified": notified,
 			},
 		)
