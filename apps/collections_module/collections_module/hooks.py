@@ -63,7 +63,10 @@ doctype_js = {
 	"Delivery Note": "public/js/lock_banner.js",
 	"Pick List": "public/js/lock_banner.js",
 	"Sales Order": "public/js/lock_banner.js",
-	"Customer": "public/js/lock_banner.js",
+	"Customer": ["public/js/lock_banner.js", "public/js/customer_collection.js"],
+	"Customer Group": "public/js/customer_collection.js",
+	# what a person reads on the case (status, stages, reasons) in their own language
+	"Collection Case": "public/js/case_in_your_words.js",
 }
 
 # ERPNext touchpoints (all handlers live in integrations/erpnext/): any posting that changes a
