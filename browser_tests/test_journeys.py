@@ -176,6 +176,9 @@ def test_chinese_collector_reads_the_case_in_chinese(as_user):
 	main = page.locator(".layout-main").inner_text()
 	assert not R_ID.search(page.locator("body").inner_text())
 	assert "催收" in main
+	# the status reads as collection work, in the form's indicator and its field
+	expect(page.locator(".page-head .indicator-pill").first).to_have_text("待催收")
+	assert page.evaluate("() => cur_frm.fields_dict.current_stage.$wrapper.text()").find("主管") >= 0
 	english = set()
 	for selector in (
 		".control-label",

@@ -209,6 +209,8 @@ INDEXES = {
 	"Contact Log": [["collection_case", "start_time"]],
 	"Visit Record": [["collection_case", "actual_time"]],
 	"Stock Release Lock": [["customer", "company", "status"]],
+	# My Day's follow-ups due: a collector's open ToDos by date
+	"ToDo": [["allocated_to", "status", "date"], ["reference_type", "status", "date"]],
 }
 
 

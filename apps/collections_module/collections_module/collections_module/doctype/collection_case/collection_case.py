@@ -4,7 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import now_datetime
+from frappe.utils import getdate, now_datetime, nowdate
 
 from collections_module.guards import invariant_key
 from collections_module.policy import roles
@@ -81,6 +81,92 @@ class CollectionCase(Document):
 		before = self.get_doc_before_save()
 		if self.disputed and not (before and before.disputed):
 			self.notify_dispute()
+		if before is not None and self.collector and (before.collector or None) != self.collector:
+			self.move_follow_ups(before.collector)
+
+	def move_follow_ups(self, previous: str | None):
+		"""Follow-ups move with the case, however its collector changes (a supervisor's save, `reassign`,
+		the daily run): the previous collector's open ToDos on the case — or, when it had no collector,
+		the follow-ups the daily run gave the supervisors to allocate it — are cancelled and assigned to
+		the new collector with the same description and date."""
+		from frappe.desk.form.assign_to import add as assign
+		from frappe.desk.form.assign_to import set_status
+
+		holders = [previous] if previous else self.allocation_holders()
+		holders = [u for u in holders if u and u != self.collector]
+		if not holders:
+			return
+		todos = frappe.get_all(
+			"ToDo",
+			filters={
+				"reference_type": self.doctype,
+				"reference_name": self.name,
+				"status": "Open",
+				"allocated_to": ["in", holders],
+			},
+			fields=["name", "allocated_to", "description", "date"],
+			order_by="date asc, creation asc",
+		)
+		if not todos:
+			return
+		for todo in todos:
+			set_status(
+				self.doctype,
+				self.name,
+				todo=todo.name,
+				assign_to=todo.allocated_to,
+				status="Cancelled",
+				ignore_permissions=True,
+			)
+		# one open ToDo per user and document (Frappe's rule): the supervisors' copies of one follow-up
+		# become one; distinct follow-ups are kept together, due on the earliest date
+		descriptions = list(dict.fromkeys(t.description or "" for t in todos))
+		due = min((t.date for t in todos if t.date), default=None)
+		existing = frappe.db.get_value(
+			"ToDo",
+			{
+				"reference_type": self.doctype,
+				"reference_name": self.name,
+				"status": "Open",
+				"allocated_to": self.collector,
+			},
+			["name", "date"],
+			as_dict=True,
+		)
+		if existing:  # the new collector already follows the case up: it is due when the moved one was
+			if due and (not existing.date or getdate(due) < getdate(existing.date)):
+				frappe.db.set_value("ToDo", existing.name, "date", due)
+		else:
+			assign(
+				{
+					"assign_to": [self.collector],
+					"doctype": self.doctype,
+					"name": self.name,
+					"description": "<br><br>".join(d for d in descriptions if d),
+					"date": due or nowdate(),
+				},
+				ignore_permissions=True,
+			)
+		# the ToDos keep the case's assignment list up to date in the database; keep this copy in step
+		self._assign = frappe.db.get_value(self.doctype, self.name, "_assign")
+
+	def allocation_holders(self) -> list[str]:
+		"""The supervisors holding the daily run's follow-ups of an unassigned case, given to them to
+		allocate it (a collector's stage); at a supervisor's or higher stage the follow-ups are theirs."""
+		from collections_module.ladder_run import role_holders
+
+		owner_role = (
+			frappe.db.get_value(
+				"Collection Policy Stage",
+				{"parenttype": "Collection Policy", "parent": self.policy, "stage_name": self.current_stage},
+				"owner_role",
+			)
+			if self.policy and self.current_stage
+			else None
+		)
+		if owner_role and owner_role != roles.COLLECTOR:
+			return []
+		return role_holders().get(roles.SUPERVISOR, [])
 
 	def notify_dispute(self):
 		from collections_module.ladder_run import role_holders
@@ -137,29 +223,5 @@ def reassign(case: str, collector: str, reason: str) -> str:
 		},
 	)
 	doc.collector = collector
-	doc.save(ignore_permissions=True)
-	if previous:
-		for todo in frappe.get_all(
-			"ToDo",
-			filters={
-				"reference_type": doc.doctype,
-				"reference_name": doc.name,
-				"allocated_to": previous,
-				"status": "Open",
-			},
-			fields=["name", "description", "date"],
-		):
-			frappe.db.set_value("ToDo", todo.name, "status", "Cancelled")
-			from frappe.desk.form.assign_to import add as assign
-
-			assign(
-				{
-					"assign_to": [collector],
-					"doctype": doc.doctype,
-					"name": doc.name,
-					"description": todo.description,
-					"date": todo.date,
-				},
-				ignore_permissions=True,
-			)
+	doc.save(ignore_permissions=True)  # the follow-ups move in on_update, as for any change of collector
 	return doc.name

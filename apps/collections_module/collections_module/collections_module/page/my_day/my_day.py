@@ -1,0 +1,658 @@
+"""My Day: a collector's cases due today and overdue follow-ups, ranked by expected recovery.
+
+One whitelisted call (`get_my_day`) gathers everything the page shows in a handful of set-based
+queries — the due cases, the customers' payment and promise records, the ladder stages, the contact
+rules and recent contacts of the cases shown, their open follow-ups — and asks the policy core
+(policy/ranking.py) for each case's expected recovery and its reason. No document is loaded per case.
+
+A Collector only ever gets their own cases (the Collection Case permission query condition is applied
+to the query); the collection leads see one collector's day or the whole team's.
+"""
+
+import heapq
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+import frappe
+from frappe import _
+from frappe.utils import (
+	add_days,
+	cint,
+	flt,
+	formatdate,
+	get_system_timezone,
+	getdate,
+	now_datetime,
+	nowdate,
+)
+
+from collections_module import permissions
+from collections_module.contact_conduct import HISTORY_DAYS, from_utc, rule_set, to_utc, valid_timezone
+from collections_module.messages import rule_name, tr, verdict_text
+from collections_module.policy import contact_rules as cr
+from collections_module.policy import ranking, roles
+
+CASE = "Collection Case"
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 500
+# Due cases are ranked in the order of the most they could score; a collector's day stops ranking once
+# no case left can reach its rows. At most this many are read and ranked (the page says so then).
+MAX_CANDIDATES = 3000
+FIRST_CHUNK = 500  # due cases ranked (their customers' records read together) before the first check
+PAYMENT_HISTORY_DAYS = 730  # the customer's invoices due in the last two years
+# Escalation level of a stage: the highest of its owner and escalation roles.
+ROLE_LEVEL = {
+	roles.COLLECTOR: 0,
+	roles.SUPERVISOR: 1,
+	roles.MANAGER: 2,
+	roles.GENERAL_MANAGER: 3,
+	roles.OWNER: 4,
+}
+# What ranking needs of every due case; the rest is read for the rows shown only.
+RANK_FIELDS = (
+	"name",
+	"customer",
+	"company",
+	"collector",
+	"policy",
+	"current_stage",
+	"total_outstanding",
+	"oldest_days_overdue",
+)
+SHOWN_FIELDS = (
+	"name",
+	"customer_name",
+	"status",
+	"next_action_date",
+	"verified",
+	"disputed",
+	"debtor_timezone",
+	"promise_status",
+	"promise_amount",
+	"promise_date",
+	"last_contact_summary",
+	"last_contact_on",
+	"next_step",
+	"next_step_date",
+)
+
+
+def open_statuses() -> list[str]:
+	options = frappe.get_meta(CASE).get_field("status").options or ""
+	return [s for s in options.split("\n") if s and s != "Closed"]
+
+
+def is_lead(user: str | None = None) -> bool:
+	"""The collection leads (and managers of the accounts) see every collector's day."""
+	user = user or frappe.session.user
+	return user == "Administrator" or bool(set(frappe.get_roles(user)) & set(roles.SEE_ALL_CASES))
+
+
+@frappe.whitelist()
+def get_my_day(collector: str | None = None, limit: int | str | None = None) -> dict:
+	"""The day of ``collector`` (a Collector: always their own; a lead: that collector's, or the whole
+	team's when blank): due cases ranked by expected recovery, each with the reason, whether contact
+	is allowed now, the last contact, the next step, the open follow-ups and the one-click actions."""
+	user = frappe.session.user
+	if not frappe.has_permission(CASE, "read"):
+		frappe.throw(_("You are not permitted to see collection cases."), frappe.PermissionError)
+	lead = is_lead(user)
+	collector = (collector or "").strip() or None
+	if not lead:
+		if collector and collector != user:
+			frappe.throw(
+				_("A collector sees only their own day: the cases assigned to them."), frappe.PermissionError
+			)
+		collector = user
+	limit = min(max(cint(limit) or DEFAULT_LIMIT, 1), MAX_LIMIT)
+	today = getdate(nowdate())
+
+	scored, total, complete = rank_due(
+		collector, today, permissions.collection_case_query(user), None if collector is None else limit
+	)
+	shown = scored[:limit]
+
+	shown = [(c, ranking.rank(c.rank_input)) for c, _r in shown]
+	rows = _rows(shown, collector, today)
+	out = {
+		"today": str(today),
+		"collector": collector,
+		"collector_name": _full_names([collector]).get(collector) if collector else None,
+		"team": collector is None,
+		"is_lead": lead,
+		"total": total,
+		"ranked": len(scored),
+		"capped": not complete,
+		"rows": rows,
+		"note": ""
+		if complete
+		else _("{0} cases are due; the {1} that could recover the most are ranked.").format(
+			total, len(scored)
+		),
+	}
+	if lead:
+		out["collectors"] = collector_choices()
+		if collector is None:
+			out["by_collector"] = _team_summary(scored)
+	return out
+
+
+@frappe.whitelist()
+def my_due_today(filters=None) -> dict:
+	"""Number Card "My Due Today": the user's open follow-ups on collection cases due today or earlier."""
+	count = frappe.db.count(
+		"ToDo",
+		{
+			"allocated_to": frappe.session.user,
+			"reference_type": CASE,
+			"status": "Open",
+			"date": ["<=", nowdate()],
+		},
+	)
+	return {"value": count, "fieldtype": "Int", "route": ["my-day"]}
+
+
+# --- gathering ------------------------------------------------------------------------------------
+
+
+def _scope(collector: str | None, permission_condition: str) -> tuple[str, str]:
+	"""SQL conditions on the case (and on the follow-ups) for one collector or the whole team."""
+	case_cond = f" and ({permission_condition})" if permission_condition else ""
+	todo_cond = ""
+	if collector:
+		case_cond += " and `tabCollection Case`.`collector` = %(collector)s"
+		todo_cond = " and `tabToDo`.`allocated_to` = %(collector)s"
+	return case_cond, todo_cond
+
+
+def due_queries(case_cond: str, todo_cond: str) -> dict[str, str]:
+	"""The two ways a case is due today: its next action date, or an open follow-up dated today or
+	earlier (allocated to the collector, or to anyone for the team)."""
+	fields = ", ".join(f"`tabCollection Case`.`{f}`" for f in RANK_FIELDS)
+	return {
+		"next action due": f"""
+			select {fields} from `tabCollection Case`
+			where `tabCollection Case`.`status` in %(open)s
+				and `tabCollection Case`.`next_action_date` <= %(today)s {case_cond}""",
+		"follow-up due": f"""
+			select {fields} from `tabToDo`
+			join `tabCollection Case` on `tabCollection Case`.`name` = `tabToDo`.`reference_name`
+			where `tabToDo`.`reference_type` = 'Collection Case' and `tabToDo`.`status` = 'Open'
+				and `tabToDo`.`date` <= %(today)s {todo_cond}
+				and `tabCollection Case`.`status` in %(open)s {case_cond}""",
+	}
+
+
+def _due_cases(collector: str | None, today: date, permission_condition: str) -> list:
+	"""Due cases (what ranking needs of them) in the order of the most they could score
+	(ranking.upper_bound), at most MAX_CANDIDATES, each with the number of all due cases
+	(``due_total``)."""
+	union = " union ".join(due_queries(*_scope(collector, permission_condition)).values())
+	return frappe.db.sql(
+		f"""select due.*, count(*) over () as due_total from ({union}) due
+		order by greatest(due.`total_outstanding`, 0)
+			/ (1 + greatest(due.`oldest_days_overdue`, 0) / {ranking.AGE_HALF_DAYS}) desc, due.`name`
+		limit {MAX_CANDIDATES}""",
+		{"open": open_statuses(), "today": today, "collector": collector},
+		as_dict=True,
+	)
+
+
+def rank_due(collector: str | None, today: date, permission_condition: str, enough: int | None):
+	"""The due cases with their Rank, best first; the total due; and whether the order is complete.
+
+	The due cases come in the order of the most each could score, and are ranked in chunks (each
+	chunk's customers' records read together). With ``enough`` (a collector's day shows that many
+	rows) ranking stops as soon as the ``enough``-th best score is above what any case not yet ranked
+	could score: the rows shown are then exactly the best. The team's day ranks every due case (for
+	the collectors' totals). Never more than MAX_CANDIDATES are ranked."""
+	due = _due_cases(collector, today, permission_condition)
+	total = cint(due[0].due_total) if due else 0
+	scored: list = []
+	done, chunk = 0, max(FIRST_CHUNK, 3 * enough) if enough else len(due)
+	while done < len(due):
+		batch = due[done : done + chunk]
+		scored += score(batch, today)
+		done += len(batch)
+		if enough and len(scored) >= enough and done < len(due):
+			kth = heapq.nlargest(enough, (r.score for _c, r in scored))[-1]
+			following = due[done]  # the best any case not yet ranked could score
+			if kth > ranking.upper_bound(
+				flt(following.total_outstanding), cint(following.oldest_days_overdue)
+			) * (1 + 1e-9):
+				break
+		chunk *= 2
+	scored.sort(key=lambda x: (-x[1].score, -cint(x[0].oldest_days_overdue), x[0].name))
+	complete = done >= total or (enough is not None and done < len(due))
+	return scored, total, complete
+
+
+def score(cases: list, today: date) -> list:
+	"""(case, Rank) for each case, the customers' records read in a few queries for all of them."""
+	if not cases:
+		return []
+	customers = sorted({c.customer for c in cases})
+	paid = payment_history(customers, today)
+	promises = promise_history(customers, today)
+	levels = stage_levels({c.policy for c in cases if c.policy})
+	out = []
+	for c in cases:
+		c.rank_input = rank_input(c, paid.get(c.customer), promises.get(c.customer), levels)
+		out.append((c, ranking.rank(c.rank_input, explain=False)))  # explained when shown
+	return out
+
+
+def payment_history(customers: list[str], today: date) -> dict[str, frappe._dict]:
+	"""Per customer, its submitted invoices due in the last two years: how many, how many are paid in
+	full, and how many days after the due date the paid ones were settled on average (the last
+	Payment Ledger entry against the invoice, as ERPNext allocates payments and credits)."""
+	if not customers:
+		return {}
+	rows = frappe.db.sql(
+		"""
+		select si.customer,
+			count(*) as due,
+			sum(case when si.outstanding_amount <= 0 then 1 else 0 end) as paid,
+			avg(case when si.outstanding_amount <= 0 then greatest(datediff((
+				select max(ple.posting_date) from `tabPayment Ledger Entry` ple
+				where ple.against_voucher_type = 'Sales Invoice' and ple.against_voucher_no = si.name
+					and ple.voucher_no != si.name and ple.delinked = 0
+			), si.due_date), 0) end) as avg_late
+		from `tabSales Invoice` si
+		where si.docstatus = 1 and si.is_return = 0 and si.customer in %(customers)s
+			and si.due_date < %(today)s and si.due_date >= %(since)s
+		group by si.customer
+		""",
+		{"customers": customers, "today": today, "since": add_days(today, -PAYMENT_HISTORY_DAYS)},
+		as_dict=True,
+	)
+	return {r.customer: r for r in rows}
+
+
+def promise_history(customers: list[str], today: date) -> dict[str, frappe._dict]:
+	"""Per customer, the promises to pay recorded on its cases (Contact Logs with the outcome "Promise
+	to Pay"): kept when the promised amount was received between the promise and its date, broken when
+	the date passed without it. The last promise of a case is as the daily run settled it on the case
+	(Collection Case.promise_status)."""
+	if not customers:
+		return {}
+	logs = frappe.db.sql(
+		"""
+		select c.customer, c.company, c.name as case_name, c.promise_status as case_promise_status,
+			cl.name, cl.start_time, cl.promise_amount, cl.promise_date
+		from `tabContact Log` cl
+		join `tabCollection Case` c on c.name = cl.collection_case
+		where c.customer in %(customers)s and cl.outcome = 'Promise to Pay'
+			and cl.promise_date is not null and cl.docstatus < 2
+		order by cl.start_time, cl.name
+		""",
+		{"customers": customers},
+		as_dict=True,
+	)
+	if not logs:
+		return {}
+	from collections_module.integrations.erpnext.receivables import payments_received
+
+	since = min(getdate(r.start_time) for r in logs)
+	receipts = defaultdict(list)
+	for p in payments_received({r.customer for r in logs}, since, today):
+		receipts[(p.party, p.company)].append((getdate(p.posting_date), flt(p.base_received_amount)))
+	last_of_case = {r.case_name: r.name for r in logs}  # ordered by time: the last one wins
+	out: dict[str, frappe._dict] = {}
+	for r in logs:
+		made, due = getdate(r.start_time), getdate(r.promise_date)
+		if last_of_case[r.case_name] == r.name and r.case_promise_status in (cr.KEPT, cr.BROKEN):
+			outcome = r.case_promise_status
+		else:
+			paid = sum(a for d, a in receipts[(r.customer, r.company)] if made <= d <= due)
+			outcome = cr.promise_outcome(flt(r.promise_amount), due, paid, today)
+		h = out.setdefault(r.customer, frappe._dict(kept=0, broken=0, last=None))
+		if outcome == cr.KEPT:
+			h.kept += 1
+		elif outcome == cr.BROKEN:
+			h.broken += 1
+		if outcome != cr.PENDING:
+			h.last = outcome
+	return out
+
+
+def stage_levels(policies: set[str]) -> dict[tuple[str, str], int]:
+	if not policies:
+		return {}
+	rows = frappe.db.sql(
+		"""select parent, stage_name, owner_role, escalate_to_role from `tabCollection Policy Stage`
+		where parenttype = 'Collection Policy' and parent in %(policies)s""",
+		{"policies": sorted(policies)},
+		as_dict=True,
+	)
+	return {
+		(r.parent, r.stage_name): max(ROLE_LEVEL.get(r.owner_role, 0), ROLE_LEVEL.get(r.escalate_to_role, 0))
+		for r in rows
+	}
+
+
+def rank_input(case, paid=None, promises=None, levels=None) -> ranking.RankInput:
+	"""The policy core's input for a case (database values: numbers, or None)."""
+	paid = paid or {}
+	promises = promises or {}
+	late = paid.get("avg_late")
+	return ranking.RankInput(
+		amount=float(case.total_outstanding or 0),
+		days_overdue=int(case.oldest_days_overdue or 0),
+		stage=case.current_stage or "",
+		stage_level=(levels or {}).get((case.policy, case.current_stage), 0),
+		invoices_due=int(paid.get("due") or 0),
+		invoices_paid=int(paid.get("paid") or 0),
+		avg_days_late=None if late is None else float(late),
+		promises_kept=promises.get("kept", 0),
+		promises_broken=promises.get("broken", 0),
+		last_promise=promises.get("last"),
+	)
+
+
+# --- the rows shown -------------------------------------------------------------------------------
+
+
+def _rows(shown: list, collector: str | None, today: date) -> list[dict]:
+	if not shown:
+		return []
+	names = [c.name for c, _r in shown]
+	fields = ", ".join(f"`{f}`" for f in SHOWN_FIELDS)
+	shown_fields = {
+		r.name: r
+		for r in frappe.db.sql(
+			f"select {fields} from `tabCollection Case` where `name` in %(names)s",
+			{"names": names},
+			as_dict=True,
+		)
+	}
+	for c, _r in shown:  # permission was applied when the due cases were read
+		c.update(shown_fields.get(c.name, {}))
+	cases = [c for c, _r in shown]
+	contact = contact_status(cases)
+	follow_ups = _follow_ups(names, collector)
+	people = _full_names({c.collector for c in cases if c.collector})
+	actions = _actions()
+	words: dict[str, str] = {}
+
+	def t(text: str) -> str:  # the same few words on every row: translated once per call
+		if text not in words:
+			words[text] = _(text)
+		return words[text]
+
+	dates: dict = {}
+
+	def user_date(value) -> str:  # a few distinct dates: formatted once per call
+		if value not in dates:
+			dates[value] = formatdate(value)
+		return dates[value]
+
+	rows = []
+	for c, r in shown:
+		currency = frappe.get_cached_value("Company", c.company, "default_currency")
+		ups = follow_ups.get(c.name, [])
+		rows.append(
+			{
+				"case": c.name,
+				"customer": c.customer,
+				"customer_name": c.customer_name or c.customer,
+				"company": c.company,
+				"currency": currency,
+				"status": c.status,
+				"status_label": t(c.status),
+				"collector": c.collector,
+				"collector_name": people.get(c.collector) if c.collector else t("Unassigned"),
+				"stage": c.current_stage,
+				"stage_label": t(c.current_stage) if c.current_stage else "",
+				"amount": flt(c.total_outstanding),
+				"days_overdue": cint(c.oldest_days_overdue),
+				"expected": flt(r.score, 2),
+				"likelihood": round(r.likelihood, 4),
+				"band": r.band,
+				"band_label": t(r.band),
+				"reason": ranking.reason_text(r, t),
+				"why_today": _why_today(c, ups, today, user_date),
+				"contact": contact[c.name],
+				"last_contact": {"summary": c.last_contact_summary or "", "on": _date(c.last_contact_on)},
+				"next_step": {"text": c.next_step or "", "date": _date(c.next_step_date)},
+				"promise": {
+					"status": c.promise_status or "",
+					"status_label": t(c.promise_status) if c.promise_status else "",
+					"amount": flt(c.promise_amount),
+					"date": _date(c.promise_date),
+				},
+				"follow_ups": ups,
+				"actions": [{**a, "values": {**a["values"], "collection_case": c.name}} for a in actions],
+			}
+		)
+	return rows
+
+
+def _date(value) -> str | None:
+	return str(value if isinstance(value, date) else getdate(value)) if value else None
+
+
+def _why_today(case, follow_ups: list[dict], today: date, formatdate=formatdate) -> str:
+	"""Why the case is on today's list: its next action, its follow-ups, or both. (Dates come from
+	the database as dates; the follow-ups' dates are ISO strings, which compare as dates.)"""
+	parts = []
+	due = case.next_action_date
+	if due and due <= today:
+		parts.append(
+			_("Next action due today.")
+			if due == today
+			else _("Next action due since {0}.").format(formatdate(due))
+		)
+	iso = str(today)
+	due_ups = [f["date"] for f in follow_ups if f["date"] and f["date"] <= iso]
+	if due_ups:
+		oldest = min(due_ups)
+		if len(due_ups) == 1:
+			parts.append(
+				_("A follow-up due today.")
+				if oldest == iso
+				else _("A follow-up due since {0}.").format(formatdate(oldest))
+			)
+		else:
+			parts.append(
+				_("{0} follow-ups due today.").format(len(due_ups))
+				if oldest == iso
+				else _("{0} follow-ups due, the oldest since {1}.").format(len(due_ups), formatdate(oldest))
+			)
+	return " ".join(parts)
+
+
+def _follow_ups(names: list[str], collector: str | None) -> dict[str, list[dict]]:
+	out = defaultdict(list)
+	for t in frappe.db.sql(
+		f"""select name, reference_name, allocated_to, description, date from `tabToDo`
+		where reference_type = 'Collection Case' and reference_name in %(names)s and status = 'Open'
+			{"and allocated_to = %(collector)s" if collector else ""}
+		order by date asc, creation asc""",
+		{"names": names, "collector": collector},
+		as_dict=True,
+	):
+		out[t.reference_name].append(
+			{
+				"todo": t.name,
+				"allocated_to": t.allocated_to,
+				"description": frappe.utils.strip_html(t.description or ""),
+				"date": _date(t.date),
+			}
+		)
+	return out
+
+
+def _actions() -> list[dict]:
+	"""The one-click actions the user may take (a button only for those who can use it)."""
+	out = []
+	if frappe.has_permission("Contact Log", "create"):
+		out.append(
+			{
+				"action": "log_call",
+				"label": _("Log Call"),
+				"doctype": "Contact Log",
+				"values": {"channel": "Phone", "direction": "Outbound"},
+			}
+		)
+	if frappe.has_permission("Visit Record", "create"):
+		out.append({"action": "log_visit", "label": _("Log Visit"), "doctype": "Visit Record", "values": {}})
+	if frappe.has_permission("Contact Log", "create"):
+		out.append(
+			{
+				"action": "record_promise",
+				"label": _("Record Promise"),
+				"doctype": "Contact Log",
+				"values": {"channel": "Phone", "direction": "Outbound", "outcome": "Promise to Pay"},
+			}
+		)
+	return out
+
+
+def contact_status(cases: list) -> dict[str, dict]:
+	"""For each case: may the debtor be contacted now, and if not why and when next — the case form's
+	contact status (collections_module.contact_conduct.contact_status), gathered for all cases at once:
+	the rule set of the case's policy (else the settings'), the debtor's time zone (case, customer,
+	rule set, system), and the contacts of the month before."""
+	if not cases:
+		return {}
+	require = frappe.db.get_single_value("Collection Settings", "require_verification")
+	default_set = frappe.db.get_single_value("Collection Settings", "default_contact_rule_set")
+	policies = sorted({c.policy for c in cases if c.policy})
+	policy_sets = dict(
+		frappe.db.sql(
+			"select name, contact_rule_set from `tabCollection Policy` where name in %(names)s",
+			{"names": policies or [""]},
+		)
+	)
+	customer_tz = dict(
+		frappe.db.sql(
+			"select name, collection_timezone from `tabCustomer` where name in %(names)s",
+			{"names": sorted({c.customer for c in cases})},
+		)
+	)
+	now = to_utc(now_datetime())
+	past = contact_history([c.name for c in cases], now)
+	sets = {}
+	out = {}
+	for c in cases:
+		set_name = policy_sets.get(c.policy) or default_set or None
+		if set_name not in sets:
+			sets[set_name] = rule_set(set_name)
+		rules, default_tz = sets[set_name]
+		tz = next(
+			(t for t in (c.debtor_timezone, customer_tz.get(c.customer), default_tz) if valid_timezone(t)),
+			get_system_timezone(),
+		)
+		gate = cr.case_gate(bool(c.disputed), bool(c.verified) or not require)
+		verdict = cr.check_contact(rules, tz, cr.Contact(now), past.get(c.name, [])) if gate.allowed else None
+		allowed = bool(gate.allowed and verdict.allowed)
+		nxt = verdict.next_allowed if verdict and not verdict.allowed else None
+		message = tr(gate.message) if not gate.allowed else ("" if allowed else verdict_text(verdict))
+		out[c.name] = {
+			"allowed": allowed,
+			"rule": rule_name(gate.rule or (verdict.rule if verdict else "")),
+			"message": message,
+			"next_allowed": f"{nxt:%Y-%m-%d %H:%M}" if nxt else None,
+			"next_allowed_here": f"{from_utc(nxt):%Y-%m-%d %H:%M}" if nxt else None,
+			"timezone": tz,
+			"rule_set": rules.name,
+			"text": _contact_text(allowed, message, nxt, tz),
+		}
+	return out
+
+
+def _contact_text(allowed: bool, message: str, nxt: datetime | None, tz: str) -> str:
+	if allowed:
+		return _("Contact allowed now")
+	text = _("No contact now") + ": " + message
+	if nxt:
+		text += " " + _("Next allowed: {0} ({1})").format(f"{nxt:%Y-%m-%d %H:%M}", tz)
+	return text
+
+
+def contact_history(names: list[str], around: datetime) -> dict[str, list[cr.Contact]]:
+	"""The contacts and made visits of these cases in the month before and after ``around`` (UTC), as
+	contact_conduct.history reads them for one case."""
+	low = from_utc(around - timedelta(days=HISTORY_DAYS))
+	high = from_utc(around + timedelta(days=HISTORY_DAYS))
+	out = defaultdict(list)
+	values = {"names": names, "low": low, "high": high}
+	for r in frappe.db.sql(
+		"""select collection_case, start_time, channel, direction, effective from `tabContact Log`
+		where collection_case in %(names)s and start_time between %(low)s and %(high)s""",
+		values,
+		as_dict=True,
+	):
+		out[r.collection_case].append(
+			cr.Contact(to_utc(r.start_time), r.channel, r.direction, bool(r.effective))
+		)
+	for v in frappe.db.sql(
+		"""select collection_case, actual_time from `tabVisit Record`
+		where collection_case in %(names)s and actual_time between %(low)s and %(high)s""",
+		values,
+		as_dict=True,
+	):
+		out[v.collection_case].append(cr.Contact(to_utc(v.actual_time), cr.VISIT))
+	return out
+
+
+# --- for the leads --------------------------------------------------------------------------------
+
+
+def _full_names(users) -> dict[str, str]:
+	users = sorted(u for u in users if u)
+	if not users:
+		return {}
+	return {
+		name: full_name or name
+		for name, full_name in frappe.db.sql(
+			"select name, full_name from `tabUser` where name in %(users)s", {"users": users}
+		)
+	}
+
+
+def collector_choices() -> list[dict]:
+	"""Enabled users holding the Collector role, for the collector filter."""
+	has_role = frappe.qb.DocType("Has Role")
+	user = frappe.qb.DocType("User")
+	rows = (
+		frappe.qb.from_(has_role)
+		.join(user)
+		.on(user.name == has_role.parent)
+		.select(user.name, user.full_name)
+		.distinct()
+		.where(
+			(has_role.parenttype == "User")
+			& (has_role.role == roles.COLLECTOR)
+			& (user.enabled == 1)
+			& user.name.notin(["Administrator", "Guest"])
+		)
+		.orderby(user.full_name)
+		.run(as_dict=True)
+	)
+	return [{"value": r.name, "label": r.full_name or r.name} for r in rows]
+
+
+def _team_summary(scored: list) -> list[dict]:
+	"""Per collector (and the unassigned cases): due cases, overdue amount and expected recovery."""
+	groups = defaultdict(lambda: {"cases": 0, "amount": 0.0, "expected": 0.0})
+	for c, r in scored:
+		g = groups[c.collector or ""]
+		g["cases"] += 1
+		g["amount"] += flt(c.total_outstanding)
+		g["expected"] += r.score
+	names = _full_names(groups)
+	return sorted(
+		(
+			{
+				"collector": user or None,
+				"collector_name": names.get(user, user) if user else _("Unassigned"),
+				"cases": g["cases"],
+				"amount": flt(g["amount"], 2),
+				"expected": flt(g["expected"], 2),
+			}
+			for user, g in groups.items()
+		),
+		key=lambda g: -g["expected"],
+	)
