@@ -37,6 +37,17 @@ def desk_time(page, tz: str, days: int, hour: int, minute: int = 0) -> str:
 	return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
+def open_case_of(page, customer: str) -> str:
+	"""The customer's open collection case, as the logged-in user reads it."""
+	return call(
+		page,
+		"frappe.client.get_value",
+		doctype="Collection Case",
+		filters={"customer": customer, "status": ["!=", "Closed"]},
+		fieldname="name",
+	)["name"]
+
+
 def test_warehouse_sees_the_lock_is_refused_and_finds_the_row(as_user):
 	page = as_user("demo.warehouse@example.com")
 	open_desk(page, "delivery-note")
@@ -80,13 +91,7 @@ def test_collector_works_my_day_and_is_held_to_the_hours(as_user):
 	assert any(c in text for c in MINE), text  # their own cases, ranked ...
 	assert not any(c in text for c in THEIRS), text  # ... and only theirs
 	shot(page, "collector_my_day")
-	case = call(
-		page,
-		"frappe.client.get_value",
-		doctype="Collection Case",
-		filters={"customer": "Demo Bright Tiles", "status": ["!=", "Closed"]},
-		fieldname="name",
-	)["name"]
+	case = open_case_of(page, "Demo Bright Tiles")
 	open_desk(page, f"contact-log/new?collection_case={case}")
 	page.wait_for_function(
 		"() => window.cur_frm && cur_frm.doctype === 'Contact Log' && cur_frm.doc.collection_case"
@@ -165,13 +170,7 @@ DATA = re.compile(
 def test_chinese_collector_reads_the_case_in_chinese(as_user):
 	page = as_user("demo.collector.zh@example.com")
 	open_desk(page, "collection-case")
-	case = call(
-		page,
-		"frappe.client.get_value",
-		doctype="Collection Case",
-		filters={"customer": ZH_CASE_CUSTOMER, "status": ["!=", "Closed"]},
-		fieldname="name",
-	)["name"]
+	case = open_case_of(page, ZH_CASE_CUSTOMER)
 	open_form(page, "Collection Case", case)
 	main = page.locator(".layout-main").inner_text()
 	assert not R_ID.search(page.locator("body").inner_text())

@@ -71,17 +71,16 @@ class CasePlan:
 	notify: dict[str, list[str]] = field(default_factory=dict)
 	promise: str | None = None  # Kept / Broken when the run settles a pending promise (R-D4)
 
-	@property
-	def only_figures_move(self) -> bool:
-		"""True when nothing but the passing days changes: stored by set-based updates."""
+	def _same_case_as_stored(self) -> bool:
+		"""Nothing about the case itself changes: no close or reopen, the same lines, stage, policy,
+		credit, no escalation and no promise settled."""
 		d = self.decision
 		return bool(
 			self.case
 			and not (self.close or self.reopen or self.lines_changed)
 			and d is not None
 			and not d.stage_changed
-			and not d.follow_up_due
-			and d.next_action_date == self.case.next_action_date
+			and not self.notify
 			and self.policy == self.case.policy
 			and self.policy_note == (self.case.policy_note or "")
 			and not self.promise
@@ -89,22 +88,20 @@ class CasePlan:
 		)
 
 	@property
-	def only_follow_up(self) -> bool:
-		"""True when the passing days and a follow-up falling due are all that changes (no stage
-		change, escalation, new lines or promise): stored set-based, the follow-up assigned as usual."""
+	def only_figures_move(self) -> bool:
+		"""True when nothing but the passing days changes: stored by set-based updates."""
 		d = self.decision
-		return bool(
-			self.case
-			and not (self.close or self.reopen or self.lines_changed)
-			and d is not None
-			and not d.stage_changed
-			and d.follow_up_due
-			and not self.notify
-			and self.policy == self.case.policy
-			and self.policy_note == (self.case.policy_note or "")
-			and not self.promise
-			and flt(self.credit) == flt(self.case.unallocated_credit)
+		return (
+			self._same_case_as_stored()
+			and not d.follow_up_due
+			and d.next_action_date == self.case.next_action_date
 		)
+
+	@property
+	def only_follow_up(self) -> bool:
+		"""True when the passing days and a follow-up falling due are all that changes: stored
+		set-based, the follow-up assigned as usual."""
+		return self._same_case_as_stored() and self.decision.follow_up_due
 
 
 @dataclass
