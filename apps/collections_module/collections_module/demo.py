@@ -63,7 +63,6 @@ def build():
 	if frappe.db.exists("Customer", CUSTOMERS[0][0]):
 		print("The demo is already there (remove it with --remove).")
 		return
-	frappe.flags.in_demo = True
 	from collections_module.tests.utils import ensure_fiscal_year
 
 	for email, (first, last, user_roles, language) in USERS.items():
