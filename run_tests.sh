@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Runs both test layers of collections_module and says plainly which ran.
+# Runs the three test layers of collections_module and says plainly which ran.
 #   Layer 1 - policy core: plain pytest from the repo root, no Frappe needed. Always runs.
 #   Layer 2 - Frappe shell: `bench --site $SITE run-tests --app collections_module` on a real ERPNext
 #             v15 bench, whenever one is found. The bench is looked for at $COLLECTIONS_BENCH, else
 #             /home/frappe/frappe-bench, else ~/frappe-bench; the site is $COLLECTIONS_SITE, else
 #             collections.localhost. This checkout's app is installed into that bench first (a copy
 #             or a link in <bench>/apps/collections_module, then install-app or migrate).
-#   Layer 3 - role journeys in a real browser (browser_tests/, Playwright + Debian's chromium) against the
-#             site served on 127.0.0.1:$COLLECTIONS_PORT (default 8010) with the demo data, whenever
-#             layer 2 ran and Chromium is present.
+#   Layer 3 - role journeys in a real browser (browser_tests/, Playwright from PyPI driving Debian's
+#             chromium, no browser download) against the site served by `bench serve` on
+#             127.0.0.1:$COLLECTIONS_PORT (default 8010) with the demo data rebuilt fresh
+#             (`bench collections demo --remove`, then `demo`), whenever layer 2's bench and site are
+#             there and Chromium is at $COLLECTIONS_CHROMIUM (default /usr/bin/chromium). Screenshots:
+#             docs/screenshots/journey_*.png.
 # Set COLLECTIONS_SKIP_BENCH=1 to run layer 1 only, COLLECTIONS_SKIP_BROWSER=1 to skip layer 3.
 set -uo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -109,39 +112,64 @@ CHROMIUM="${COLLECTIONS_CHROMIUM:-/usr/bin/chromium}"
 PORT="${COLLECTIONS_PORT:-8010}"
 if [ "${COLLECTIONS_SKIP_BROWSER:-0}" = "1" ]; then
 	summary+=("Layer 3 (browser journeys): SKIPPED - COLLECTIONS_SKIP_BROWSER=1")
-elif [ -z "${ran:-}" ]; then
+elif [ "${COLLECTIONS_SKIP_BENCH:-0}" = "1" ] || [ -z "$BENCH" ] || [ ! -d "$BENCH/sites/$SITE" ]; then
 	summary+=("Layer 3 (browser journeys): SKIPPED - needs the bench and site of layer 2")
 elif [ ! -x "$CHROMIUM" ]; then
 	summary+=("Layer 3 (browser journeys): SKIPPED - no Chromium at $CHROMIUM (Debian package chromium)")
+elif ! "$PY" -c "import playwright.sync_api" 2>/dev/null && ! "$PY" -m pip install -q playwright \
+	|| ! "$PY" -c "import playwright.sync_api" 2>/dev/null; then
+	summary+=("Layer 3 (browser journeys): SKIPPED - Playwright (PyPI) is not installed for $PY and pip could not install it")
+elif curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/"; then
+	summary+=("Layer 3 (browser journeys): FAILED - port $PORT is already in use (set COLLECTIONS_PORT)")
+	status=1
 else
 	echo "== Layer 3: browser journeys on http://$SITE:$PORT =="
-	"$PY" -c "import playwright" 2>/dev/null || "$PY" -m pip install -q playwright || true
+	start=$(date +%s)
+	# the demo data, fresh: the journeys change it (a lock approved, a call logged)
 	if ! as_owner bench --site "$SITE" collections demo --remove >/tmp/collections-demo.log 2>&1 \
 		|| ! as_owner bench --site "$SITE" collections demo >>/tmp/collections-demo.log 2>&1; then
 		tail -20 /tmp/collections-demo.log
-		summary+=("Layer 3 (browser journeys): FAILED - the demo data could not be built")
+		summary+=("Layer 3 (browser journeys): FAILED - the demo data could not be built (/tmp/collections-demo.log)")
 		status=1
 	else
-		runuser_cmd="cd $(printf %q "$BENCH") && exec bench serve --port $PORT --noreload"
+		# `bench serve` as the bench's owner in a session of its own: its process group id is written
+		# by the shell that becomes the server, and the whole group is stopped at the end.
+		pgid_file="$(mktemp)"
+		serve="cd $(printf %q "$BENCH") && exec bench serve --port $PORT --noreload"
 		if [ "$(id -un)" = "$OWNER" ]; then
-			setsid bash -c "$runuser_cmd" >/tmp/collections-serve.log 2>&1 &
+			setsid bash -c 'echo $$ >"$0"; exec bash -c "$1"' "$pgid_file" "$serve" >/tmp/collections-serve.log 2>&1 &
 		else
-			setsid runuser -u "$OWNER" -- bash -lc "$runuser_cmd" >/tmp/collections-serve.log 2>&1 &
+			setsid bash -c 'echo $$ >"$0"; exec runuser -u "$1" -- bash -lc "$2"' "$pgid_file" "$OWNER" "$serve" \
+				>/tmp/collections-serve.log 2>&1 &
 		fi
-		server=$!
+		up=""
 		for _ in $(seq 1 60); do
-			curl -s -o /dev/null -H "Host: $SITE" "http://127.0.0.1:$PORT/api/method/ping" && break
+			if [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Host: $SITE" "http://127.0.0.1:$PORT/login")" = 200 ]; then
+				up=1
+				break
+			fi
 			sleep 1
 		done
-		start=$(date +%s)
-		out3=$(COLLECTIONS_URL="http://$SITE:$PORT" COLLECTIONS_CHROMIUM="$CHROMIUM" \
-			"$PY" -m pytest -p no:cacheprovider browser_tests 2>&1); rc3=$?
+		if [ -z "$up" ]; then
+			tail -20 /tmp/collections-serve.log
+			out3="the site did not answer on 127.0.0.1:$PORT within 60 s (/tmp/collections-serve.log)"; rc3=1
+		else
+			# Chromium resolves *.localhost to loopback: the site is reached under its own name
+			out3=$(COLLECTIONS_URL="http://$SITE:$PORT" COLLECTIONS_CHROMIUM="$CHROMIUM" \
+				"$PY" -m pytest -p no:cacheprovider -rw browser_tests 2>&1); rc3=$?
+		fi
+		pgid="$(cat "$pgid_file" 2>/dev/null)"
+		if [ -n "$pgid" ]; then
+			kill -TERM -- "-$pgid" 2>/dev/null
+			for _ in $(seq 1 10); do kill -0 -- "-$pgid" 2>/dev/null || break; sleep 1; done
+			kill -KILL -- "-$pgid" 2>/dev/null
+		fi
+		rm -f "$pgid_file"
 		secs=$(( $(date +%s) - start ))
-		kill -- "-$server" 2>/dev/null; pkill -f "serve --port $PORT" 2>/dev/null
 		echo "$out3" | tail -n 25
 		passed3=$(echo "$out3" | grep -Eo '[0-9]+ passed' | tail -1)
 		if [ $rc3 -eq 0 ]; then
-			summary+=("Layer 3 (browser journeys): RAN - ${passed3:-0 passed} in ${secs}s (screenshots in docs/screenshots/)")
+			summary+=("Layer 3 (browser journeys): RAN - ${passed3:-0 passed} in ${secs}s with the demo data (screenshots in docs/screenshots/journey_*.png)")
 		else
 			summary+=("Layer 3 (browser journeys): FAILED - $(echo "$out3" | tail -1)")
 			status=1

@@ -57,7 +57,9 @@ def as_user(browser):
 				body: new URLSearchParams({usr, pwd})}).then(r => r.status)""",
 			[email, PASSWORD],
 		)
-		assert status == 200, f"login as {email}: HTTP {status}"
+		assert status == 200, (
+			f"login as {email}: HTTP {status} (is the demo built? bench --site SITE collections demo)"
+		)
 		return page
 
 	yield login
