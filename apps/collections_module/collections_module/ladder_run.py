@@ -15,8 +15,16 @@ from datetime import date, timedelta
 
 import frappe
 from frappe import _
+from frappe.query_builder.functions import Count
 from frappe.utils import flt, fmt_money, getdate, nowdate
 
+from collections_module.bulk import (
+	assign_follow_ups,
+	close_follow_ups,
+	insert_children,
+	record_versions,
+	update_by_name,
+)
 from collections_module.collections_module.doctype.collection_policy.collection_policy import load_ladders
 from collections_module.integrations.erpnext import receivables
 from collections_module.letter_run import LetterPlan, apply_letters, plan_letters
@@ -26,7 +34,7 @@ from collections_module.policy import contact_rules as cr
 from collections_module.policy import ladder as lad
 from collections_module.policy.dates import aging_bucket
 from collections_module.policy.ledger import OverdueLine, TermDue, overdue_lines, reminder_terms
-from collections_module.tasks import assign_follow_up, notify
+from collections_module.tasks import notify
 
 CASE = "Collection Case"
 CASE_FIELDS = [
@@ -49,6 +57,7 @@ CASE_FIELDS = [
 	"promise_made_on",
 	"unallocated_credit",
 	"policy_note",
+	"modified",
 ]
 
 
@@ -71,38 +80,6 @@ class CasePlan:
 	notify: dict[str, list[str]] = field(default_factory=dict)
 	promise: str | None = None  # Kept / Broken when the run settles a pending promise (R-D4)
 
-	def _same_case_as_stored(self) -> bool:
-		"""Nothing about the case itself changes: no close or reopen, the same lines, stage, policy,
-		credit, no escalation and no promise settled."""
-		d = self.decision
-		return bool(
-			self.case
-			and not (self.close or self.reopen or self.lines_changed)
-			and d is not None
-			and not d.stage_changed
-			and not self.notify
-			and self.policy == self.case.policy
-			and self.policy_note == (self.case.policy_note or "")
-			and not self.promise
-			and flt(self.credit) == flt(self.case.unallocated_credit)
-		)
-
-	@property
-	def only_figures_move(self) -> bool:
-		"""True when nothing but the passing days changes: stored by set-based updates."""
-		d = self.decision
-		return (
-			self._same_case_as_stored()
-			and not d.follow_up_due
-			and d.next_action_date == self.case.next_action_date
-		)
-
-	@property
-	def only_follow_up(self) -> bool:
-		"""True when the passing days and a follow-up falling due are all that changes: stored
-		set-based, the follow-up assigned as usual."""
-		return self._same_case_as_stored() and self.decision.follow_up_due
-
 
 @dataclass
 class ReminderPlan:
@@ -123,6 +100,11 @@ class RunReport:
 	letters: list[LetterPlan] = field(default_factory=list)
 	warnings: list[str] = field(default_factory=list)
 	failures: list[str] = field(default_factory=list)
+	stale: list[str] = field(default_factory=list)  # customers whose case changed while being written
+
+	def merge(self, other: "RunReport"):
+		for name in ("cases", "reminders", "locks", "letters", "warnings", "failures", "stale"):
+			getattr(self, name).extend(getattr(other, name))
 
 	def lines(self) -> list[str]:
 		out = [f"Collections run for {self.on_date}{' (dry run: nothing written)' if self.dry_run else ''}"]
@@ -166,13 +148,14 @@ class RunInProgress(frappe.ValidationError):
 RUN_LOCK = "collections_module.daily_run"
 
 
-CHUNK_SIZE = 200  # cases written and committed together by the daily run
-FOLLOW_UP_BATCH = 50  # follow-up-only cases stored by one set-based update
+CHUNK_SIZE = 200  # customers planned, written and committed together (site config collections_chunk_size)
+CASE_BATCH = 100  # existing cases written by one set of statements
 RUN_LOG = "Collections Run Log"
 
 
 def run_daily():
-	"""Scheduler entry point (daily_long: it runs on the long queue's workers): today's run."""
+	"""Scheduler entry point (daily_long): today's run, planned here and written by chunk jobs on the
+	long queue, so more workers finish sooner and no job's timeout limits the run."""
 	settings = frappe.get_single("Collection Settings")
 	if settings.disable_daily_run:
 		return
@@ -180,9 +163,9 @@ def run_daily():
 
 
 def run_job(on_date: str, triggered_by: str | None = None):
-	"""A background job: the daily run for ``on_date``, committed chunk by chunk."""
+	"""A background job: the daily run for ``on_date``, its chunks queued as jobs of their own."""
 	try:
-		run(getdate(on_date), commit=True, triggered_by=triggered_by)
+		run(getdate(on_date), commit=True, triggered_by=triggered_by, background=True)
 	except RunInProgress as e:
 		frappe.log_error(title="Collections run skipped", message=str(e))
 
@@ -193,8 +176,8 @@ def enqueue_run(on_date: str | None = None, triggered_by: str | None = None):
 	frappe.enqueue(
 		"collections_module.ladder_run.run_job",
 		queue="long",
-		timeout=6 * 3600,
-		job_id=f"collections_run::{frappe.local.site}::{on_date}",
+		timeout=3600,
+		job_id=f"collections_run::{on_date}",
 		deduplicate=True,
 		on_date=on_date,
 		triggered_by=triggered_by,
@@ -203,15 +186,37 @@ def enqueue_run(on_date: str | None = None, triggered_by: str | None = None):
 
 def _acquire_run_lock():
 	"""One daily run at a time per site, whoever starts it (scheduler, command, button): a database
-	named lock, held by this connection until released or the connection ends (a killed run frees it)."""
+	named lock, held by this connection until released or the connection ends (a killed run frees it),
+	and no earlier run's chunk jobs still queued or working."""
 	key = f"{frappe.conf.db_name}:{RUN_LOCK}"
-	if not frappe.db.sql("select get_lock(%s, 0)", key)[0][0]:
+	if not frappe.db.sql("select get_lock(%s, 0)", key)[0][0] or _chunks_pending():
+		frappe.db.sql("select release_lock(%s)", key)
 		frappe.throw(
 			_("A collections run is already running on this site. Try again when it has finished."),
 			RunInProgress,
 			title=_("Run in progress"),
 		)
 	return key
+
+
+def _chunk_job_id(log: str, index: int) -> str:
+	return f"collections_run_chunk::{log}::{index}"
+
+
+def _chunks_pending() -> bool:
+	"""True while a run written by chunk jobs has one of them queued or working. A run whose jobs are
+	all gone without finishing (a worker killed) is marked stopped; the next run does its work."""
+	from frappe.utils.background_jobs import is_job_enqueued
+
+	for log in frappe.get_all(
+		RUN_LOG, filters={"status": "Running", "chunks_planned": [">", 0]}, fields=["name", "chunks_planned"]
+	):
+		try:
+			if any(is_job_enqueued(_chunk_job_id(log.name, i)) for i in range(1, log.chunks_planned + 1)):
+				return True
+		except Exception:  # no Redis: no job can be pending
+			return False
+	return False
 
 
 def run(
@@ -224,44 +229,113 @@ def run(
 	triggered_by: str | None = None,
 	progress=None,
 	ladders: dict | None = None,
+	background: bool = False,
 ) -> RunReport:
 	"""Plan and (unless ``dry_run``) apply the ladder for ``on_date``.
 
-	``commit``: the daily run outside a request (scheduler, job, command) commits every chunk of
-	cases, so a run killed at any moment keeps what it finished and the next run (the same date again)
-	does the rest, doubling nothing: what was written is read back as the cases' stored state.
-	``progress(done, total)`` is called after every chunk. ``ladders`` (policy -> stages) replaces the
-	saved policies for a what-if dry run.
+	The daily run (all customers, written) runs one at a time per site. It splits the customers into
+	chunks; each chunk is planned on the ledger as it then stands, written set-based and committed, so
+	a run killed at any moment keeps what it finished and the next run (the same date again) does the
+	rest, doubling nothing: what was written is read back as the cases' stored state. ``background``
+	queues every chunk as a job on the long queue (more workers finish sooner); otherwise the chunks
+	run here, one after another, and ``progress(done, total)`` is called after each. ``commit``: commit
+	each chunk (outside a request: scheduler, job, command).
 
 	``customers`` limits the run to those customers (ledger events); ``follow_ups`` and ``reminders``
-	off keep an event from creating tasks or mail, which belong to the daily run. The daily run (all
-	customers, written) runs one at a time per site; ledger events for a few customers do not wait for
-	it: the database's unique keys keep one open case and one live lock per customer and company.
+	off keep an event from creating tasks or mail, which belong to the daily run. Ledger events do not
+	wait for the daily run: the database's unique keys keep one open case and one live lock per
+	customer and company. ``ladders`` (policy -> stages) replaces the saved policies for a what-if dry
+	run.
 	"""
-	daily = customers is None and not dry_run
-	lock = _acquire_run_lock() if daily else None
+	on_date = getdate(on_date or nowdate())
+	if customers is not None or dry_run:
+		return _run(on_date, dry_run, customers, follow_ups, reminders, commit=commit, ladders=ladders)
+	lock = _acquire_run_lock()
 	try:
-		on_date = getdate(on_date or nowdate())
-		log = _start_log(on_date, triggered_by, commit) if daily else None
+		size = int(frappe.conf.get("collections_chunk_size") or CHUNK_SIZE)
+		scope = _customers_in_scope()
+		chunks = [scope[i : i + size] for i in range(0, len(scope), size)]
+		log = _start_log(on_date, triggered_by, commit, len(chunks))
+		if background and chunks:
+			for i, chunk in enumerate(chunks, 1):
+				frappe.enqueue(
+					"collections_module.ladder_run.run_chunk",
+					queue="long",
+					timeout=1800,
+					job_id=_chunk_job_id(log, i),
+					enqueue_after_commit=not commit,
+					on_date=str(on_date),
+					customers=chunk,
+					log=log,
+				)
+			return RunReport(on_date, False)
+		report = RunReport(on_date, False)
 		try:
-			report = _run(
-				on_date, dry_run, customers, follow_ups, reminders, log, commit and daily, progress, ladders
-			)
+			for i, chunk in enumerate(chunks, 1):
+				report.merge(_run_chunk(on_date, chunk, log, commit))
+				if progress:
+					progress(i, len(chunks))
 		except Exception:
-			if log:
-				_finish_log(log, None, "Failed", commit)
+			_finish_log(log, "Failed", commit)
 			raise
-		if log:
-			_finish_log(log, report, "Finished", commit)
+		_finish_log(log, "Finished", commit)
 		return report
 	finally:
-		if lock:
-			frappe.db.sql("select release_lock(%s)", lock)
+		frappe.db.sql("select release_lock(%s)", lock)
 
 
-def _run(
-	on_date, dry_run, customers, follow_ups, reminders, log=None, commit=False, progress=None, ladders=None
-):
+def run_chunk(on_date: str, customers: list[str], log: str):
+	"""A chunk job of a background run; the last one to finish closes the run's log."""
+	if frappe.db.get_value(RUN_LOG, log, "status") != "Running":
+		return  # a later run took over
+	try:
+		_run_chunk(getdate(on_date), customers, log, commit=True)
+	except Exception:
+		frappe.db.rollback()
+		frappe.log_error(title=f"Collections run: chunk from {customers[0]}")
+		_count_chunk(log, None, failed=True)
+		frappe.db.commit()
+	done, planned = frappe.db.get_value(RUN_LOG, log, ["chunks", "chunks_planned"])
+	if done >= planned:
+		_finish_log(log, "Finished", commit=True)
+
+
+def _run_chunk(on_date: date, customers: list[str], log: str, commit: bool) -> RunReport:
+	"""One chunk of the daily run: planned, written, counted in the log and committed. Cases changed by
+	someone else between planning and writing are planned again once, on what was committed."""
+	report = _run(on_date, False, customers, True, True, commit=commit)
+	if report.stale and commit:
+		frappe.db.commit()  # a fresh snapshot of what the others committed
+		stale = sorted(set(report.stale))
+		report.cases = [p for p in report.cases if p.customer not in stale]
+		report.stale = []
+		report.merge(_run(on_date, False, stale, True, False, commit=commit))
+	for customer in report.stale:
+		report.warnings.append(f"{customer}: changed while the run wrote it; left for the next run")
+	_count_chunk(log, report)
+	if commit:
+		frappe.db.commit()
+	frappe.publish_realtime(
+		"collections_run_progress",
+		{"log": log, "description": _("{0} cases written").format(len(report.cases))},
+		doctype=RUN_LOG,
+		after_commit=False,
+	)
+	return report
+
+
+def _customers_in_scope() -> list[str]:
+	"""Every customer the daily run may touch: an open invoice (owed, or due soon), an open case or a
+	live lock."""
+	rows = frappe.db.sql(
+		"""select customer from `tabSales Invoice` where docstatus = 1 and outstanding_amount > 0
+		union select customer from `tabCollection Case` where status != 'Closed'
+		union select customer from `tabStock Release Lock` where live_key is not null"""
+	)
+	return sorted({r[0] for r in rows if r[0]})
+
+
+def _run(on_date, dry_run, customers, follow_ups, reminders, commit=False, ladders=None):
 	report = RunReport(on_date, dry_run)
 	invoices = receivables.open_invoices(customers)
 	terms = receivables.terms_by_customer(invoices)
@@ -319,7 +393,7 @@ def _run(
 			report.reminders = []
 
 	if not dry_run:
-		_apply(report, log, commit, progress)
+		_apply(report)
 	return report
 
 
@@ -576,81 +650,58 @@ def role_holders() -> dict[str, list[str]]:
 # --- applying ----------------------------------------------------------------------------------
 
 
-def _apply(report: RunReport, log=None, commit: bool = False, progress=None):
-	"""Write the plan. Each case, lock, letter and reminder is its own unit: one that fails is rolled
-	back alone (a savepoint), logged with its name in the Error Log and tried again by the next run;
-	the others stand. With ``commit`` every chunk of cases is committed, so nothing holds one long
-	transaction."""
-	figures_only = [p for p in report.cases if p.only_figures_move]
-	follow_ups_only = [p for p in report.cases if p.only_follow_up]
+def _apply(report: RunReport):
+	"""Write the plan. Cases already open are written set-based, a batch at a time; a new or reopened
+	case is saved as a document. Each batch, case, lock, letter and reminder is its own unit: one that
+	fails is rolled back alone (a savepoint) — a failed batch is then written case by case, so the
+	failing case is logged with its name in the Error Log and tried again by the next run; the others
+	stand."""
+	failures = report.failures
+	stored = [p for p in report.cases if p.case and not p.reopen]
+	for i in range(0, len(stored), CASE_BATCH):
+		batch = stored[i : i + CASE_BATCH]
+		if len(batch) > 1 and _isolated("", _store_cases, (batch, report), None):
+			continue
+		for p in batch:
+			_isolated(f"case of {p.customer} / {p.company}", _store_cases, ([p], report), failures)
 	units = [
-		(f"case of {p.customer} / {p.company}", _apply_case, (p, report.on_date))
+		(f"case of {p.customer} / {p.company}", _apply_case, (p, report))
 		for p in report.cases
-		if not (p.only_figures_move or p.only_follow_up)
+		if not (p.case and not p.reopen)
 	]
-	for i in range(0, len(follow_ups_only), FOLLOW_UP_BATCH):
-		batch = follow_ups_only[i : i + FOLLOW_UP_BATCH]
-		units.append(
-			(
-				f"follow-ups of {len(batch)} cases from {batch[0].customer}",
-				_store_follow_ups,
-				(batch, report.on_date),
-			)
-		)
-	units.append(("figures of unchanged cases", _store_passing_days, (figures_only, report.on_date)))
 	units += [
 		(f"lock of {p.customer} / {p.company}", apply_locks, ([p], report.on_date)) for p in report.locks
 	]
 	units += [(f"letter of {p.customer} / {p.company}", apply_letters, ([p],)) for p in report.letters]
 	units += [(f"reminder for {r.invoice}", _send_reminder, (r,)) for r in report.reminders]
-	failures = []
-	for done, (label, fn, args) in enumerate(units, 1):
+	for label, fn, args in units:
 		_isolated(label, fn, args, failures)
-		if done % (frappe.conf.get("collections_chunk_size") or CHUNK_SIZE) == 0 or done == len(units):
-			_end_chunk(log, commit, done, len(units), failures, progress)
-	report.failures = failures
 
 
-def _isolated(label: str, fn, args, failures: list):
+def _isolated(label: str, fn, args, failures: list | None) -> bool:
+	"""Run one unit under a savepoint. ``failures`` None: a trial (a batch), undone quietly on failure."""
 	savepoint = "collections_unit"
 	frappe.db.savepoint(savepoint)
 	try:
 		fn(*args)
+		return True
 	except (frappe.QueryDeadlockError, frappe.QueryTimeoutError):
 		raise  # the database's own conflict: never swallowed (a ledger event's posting must see it)
 	except Exception:
 		if frappe.flags.in_test and not frappe.flags.collections_isolate_in_test:
 			raise
 		frappe.db.rollback(save_point=savepoint)
-		frappe.log_error(title=f"Collections run: {label}")
-		failures.append(label)
+		if failures is not None:
+			frappe.log_error(title=f"Collections run: {label}")
+			failures.append(label)
+		return False
 
 
-def _end_chunk(log, commit: bool, done: int, total: int, failures: list, progress=None):
-	if log:
-		frappe.db.set_value(
-			RUN_LOG,
-			log,
-			{"chunks": (frappe.db.get_value(RUN_LOG, log, "chunks") or 0) + 1, "errors": len(failures)},
-			update_modified=False,
-		)
-	if commit:
-		frappe.db.commit()
-	if progress:
-		progress(done, total)
-	if log:
-		frappe.publish_realtime(
-			"collections_run_progress",
-			{"done": done, "total": total, "description": _("{0} of {1} written").format(done, total)},
-			doctype=RUN_LOG,
-			after_commit=False,
-		)
-
-
-def _start_log(on_date: date, triggered_by: str | None, commit: bool) -> str:
+def _start_log(on_date: date, triggered_by: str | None, commit: bool, chunks: int) -> str:
 	from frappe.utils import now_datetime
 
-	# this run holds the run lock: a log still "Running" is of a run that was killed or crashed
+	# this run holds the run lock and no chunk job is pending: a log still "Running" is of a run that
+	# was killed or crashed
 	for stale in frappe.get_all(RUN_LOG, filters={"status": "Running"}, pluck="name"):
 		frappe.db.set_value(
 			RUN_LOG,
@@ -669,6 +720,7 @@ def _start_log(on_date: date, triggered_by: str | None, commit: bool) -> str:
 			"status": "Running",
 			"started": now_datetime(),
 			"triggered_by": triggered_by or frappe.session.user,
+			"chunks_planned": chunks,
 		}
 	).insert(ignore_permissions=True)
 	if commit:
@@ -676,64 +728,94 @@ def _start_log(on_date: date, triggered_by: str | None, commit: bool) -> str:
 	return log.name
 
 
-def _finish_log(log: str, report, status: str, commit: bool):
+def _count_chunk(log: str, report: RunReport | None, failed: bool = False):
+	"""Add one chunk's figures to the run's log, atomically (chunk jobs finish in any order)."""
+	figures = dict.fromkeys(
+		("cases", "follow_ups", "escalations", "locks", "letters", "reminders", "errors"), 0
+	)
+	details = ""
+	if report is not None:
+		figures.update(
+			cases=len(report.cases),
+			follow_ups=sum(1 for p in report.cases if p.decision and p.decision.follow_up_due),
+			escalations=sum(len(p.notify) for p in report.cases),
+			locks=len(report.locks),
+			letters=len(report.letters),
+			reminders=len(report.reminders),
+			errors=len(report.failures),
+		)
+		details = "\n".join(report.failures)
+	if failed:
+		figures["errors"] = 1
+		details = _("A chunk of the run failed; see the Error Log. The next run does its work.")
+	sets = ", ".join(f"`{f}` = ifnull(`{f}`, 0) + %({f})s" for f in figures)
+	frappe.db.sql(
+		f"""update `tab{RUN_LOG}` set `chunks` = ifnull(`chunks`, 0) + 1, {sets},
+		`error_details` = left(concat_ws('\n', nullif(`error_details`, ''), nullif(%(details)s, '')), 10000)
+		where name = %(log)s""",
+		{**figures, "details": details, "log": log},
+	)
+
+
+def _tell_follow_ups(log: str):
+	"""One alert per person for the follow-ups a run gave them (not one per case), with a link to My
+	Day, which lists them in order."""
+	started, run_by = frappe.db.get_value(RUN_LOG, log, ["started", "owner"])
+	todo = frappe.qb.DocType("ToDo")
+	counts = (
+		frappe.qb.from_(todo)
+		.select(todo.allocated_to, Count("*"))
+		.where(
+			(todo.reference_type == CASE)
+			& (todo.status == "Open")
+			& (todo.assigned_by == run_by)
+			& (todo.creation >= started)
+		)
+		.groupby(todo.allocated_to)
+		.run()
+	)
+	for user, n in counts:
+		if user == run_by:
+			continue
+		frappe.get_doc(
+			{
+				"doctype": "Notification Log",
+				"for_user": user,
+				"from_user": run_by,
+				"type": "Assignment",
+				"subject": _("The daily collections run gave you {0} new follow-ups.").format(n),
+				"email_content": _("My Day lists them, the most promising first."),
+				"link": "/app/my-day",
+			}
+		).insert(ignore_permissions=True)
+
+
+def _finish_log(log: str, status: str, commit: bool):
 	from frappe.utils import now_datetime
 
-	values = {"status": status, "finished": now_datetime()}
-	if report is not None:
-		values.update(
-			{
-				"cases": len(report.cases),
-				"follow_ups": sum(1 for p in report.cases if p.decision and p.decision.follow_up_due),
-				"escalations": sum(len(p.notify) for p in report.cases),
-				"locks": len(report.locks),
-				"letters": len(report.letters),
-				"reminders": len(report.reminders),
-				"errors": len(getattr(report, "failures", [])),
-				"error_details": "\n".join(getattr(report, "failures", []))[:10000],
-			}
-		)
 	if commit:
 		frappe.db.rollback()  # whatever a failure left half-done
-	frappe.db.set_value(RUN_LOG, log, values, update_modified=False)
+	frappe.db.set_value(RUN_LOG, log, {"status": status, "finished": now_datetime()}, update_modified=False)
+	if status == "Finished":
+		_tell_follow_ups(log)
 	if commit:
 		frappe.db.commit()
+	frappe.publish_realtime(
+		"collections_run_progress",
+		{"log": log, "finished": True, "description": _("Run finished")},
+		doctype=RUN_LOG,
+		after_commit=commit,
+	)
 
 
-def _apply_case(plan: CasePlan, on_date: date):
-	if plan.close:
-		doc = frappe.get_doc(CASE, plan.case.name)
-		doc.append(
-			"stage_history",
-			{
-				"changed_on": on_date,
-				"from_stage": doc.current_stage,
-				"to_stage": "",
-				"reason": _("Nothing overdue any more: case closed."),
-			},
-		)
-		doc.update(
-			{
-				"status": "Closed",
-				"closed_on": on_date,
-				"total_outstanding": 0,
-				"oldest_days_overdue": 0,
-				"overdue_bucket": "",
-				"current_stage": "",
-				"next_action_date": None,
-				"as_of_date": on_date,
-			}
-		)
-		for line in doc.invoices:
-			line.outstanding = 0
-		doc.save(ignore_permissions=True)
-		return
-
+def _apply_case(plan: CasePlan, report: RunReport):
+	"""A new case, or a closed case reopened: saved as a document (name, checks, time zone)."""
+	on_date = report.on_date
 	d = plan.decision
 	doc = frappe.get_doc(CASE, plan.case.name) if plan.case else frappe.new_doc(CASE)
 	if plan.case is None:
 		doc.update({"customer": plan.customer, "company": plan.company, "status": "Open"})
-	if plan.reopen:
+	else:  # reopened
 		doc.append(
 			"stage_history",
 			{
@@ -746,40 +828,74 @@ def _apply_case(plan: CasePlan, on_date: date):
 			},
 		)
 		doc.update({"status": "Open", "closed_on": None, "current_stage": None})
-	if plan.lines_changed:
-		doc.set(
-			"invoices",
-			[
-				{
-					"sales_invoice": x.invoice,
-					"due_date": x.due_date,
-					"outstanding": x.outstanding,
-					"days_overdue": x.days_overdue,
-				}
-				for x in plan.lines
-			],
-		)
-	oldest_due = min(x.due_date for x in plan.lines)
-	doc.update(
+	doc.set("invoices", _line_rows(plan))
+	values, stage_row, _change = _case_values(plan, on_date, doc.as_dict())
+	doc.update(values)
+	if stage_row:
+		doc.append("stage_history", stage_row)
+	doc.flags.ignore_permissions = True
+	doc.save() if plan.case else doc.insert()
+	plan.case = frappe._dict({f: doc.get(f) for f in CASE_FIELDS})
+	if d.follow_up_due:
+		assign_follow_ups(CASE, [(doc.name, plan.owners, _follow_up_text(plan))], on_date)
+	if plan.notify:
+		_notify(plan)
+
+
+def _line_rows(plan: CasePlan) -> list[dict]:
+	return [
 		{
+			"sales_invoice": x.invoice,
+			"due_date": x.due_date,
+			"outstanding": x.outstanding,
+			"days_overdue": x.days_overdue,
+		}
+		for x in plan.lines
+	]
+
+
+def _case_values(plan: CasePlan, on_date: date, case) -> tuple[dict, dict | None, dict]:
+	"""What the run writes on a case: its fields, the stage-history row (if the stage changes) and the
+	timeline's changes (stage, status, policy)."""
+	d = plan.decision
+	if plan.close:
+		values = {
+			"status": "Closed",
+			"closed_on": on_date,
+			"total_outstanding": 0,
+			"oldest_days_overdue": 0,
+			"overdue_bucket": "",
+			"current_stage": "",
+			"next_action_date": None,
+			"as_of_date": on_date,
+			"open_key": None,
+		}
+		row = {
+			"changed_on": on_date,
+			"from_stage": case.current_stage or "",
+			"to_stage": "",
+			"reason": _("Nothing overdue any more: case closed."),
+		}
+	else:
+		values = {
 			"policy": plan.policy,
 			"policy_note": plan.policy_note,
 			"total_outstanding": plan.total,
 			"unallocated_credit": plan.credit,
 			"oldest_days_overdue": plan.oldest_days,
-			"oldest_due_date": oldest_due,
+			"oldest_due_date": min(x.due_date for x in plan.lines),
 			"overdue_bucket": aging_bucket(plan.oldest_days),
 			"as_of_date": on_date,
 			"next_action_date": d.next_action_date,
 		}
-	)
-	notified = "; ".join(f"{_(role)}: {', '.join(users) or '-'}" for role, users in plan.notify.items())
-	if d.stage_changed:
-		doc.append(
-			"stage_history",
-			{
+		row = None
+		if d.stage_changed:
+			notified = "; ".join(
+				f"{_(role)}: {', '.join(users) or '-'}" for role, users in plan.notify.items()
+			)
+			row = {
 				"changed_on": on_date,
-				"from_stage": doc.current_stage or "",
+				"from_stage": case.current_stage or "",
 				"to_stage": d.stage.name if d.stage else "",
 				"policy": plan.policy,
 				"policy_row": d.stage.row if d.stage else 0,
@@ -790,109 +906,139 @@ def _apply_case(plan: CasePlan, on_date: date):
 				"reason_template": d.reason,
 				"reason_args": frappe.as_json(list(d.reason_args), indent=None),
 				"notified": notified,
-			},
-		)
-		doc.current_stage = d.stage.name if d.stage else ""
-		doc.stage_entered_on = d.entered_on
-	if d.follow_up_due:
-		doc.last_follow_up_on = on_date
-	if plan.promise:
-		doc.promise_status = plan.promise
-		doc.status = after_promise(doc.status, plan.promise)
-	doc.flags.ignore_permissions = True
-	doc.save() if plan.case else doc.insert()
-	plan.case = plan.case or frappe._dict(name=doc.name)
+			}
+			values["current_stage"] = d.stage.name if d.stage else ""
+			values["stage_entered_on"] = d.entered_on
+		if d.follow_up_due:
+			values["last_follow_up_on"] = on_date
+		if plan.promise:
+			values["promise_status"] = plan.promise
+			values["status"] = after_promise(case.status, plan.promise)
+	changed = [
+		[f, case.get(f), values[f]]
+		for f in ("status", "current_stage", "policy")
+		if f in values and (case.get(f) or "") != (values[f] or "")
+	]
+	return values, row, {"changed": changed, "added": [["stage_history", row]] if row else []}
 
-	if d.follow_up_due:
-		_assign_follow_up(doc, d, plan, on_date)
-	if plan.notify:
-		_notify(doc, d, plan)
+
+def _store_cases(plans: list[CasePlan], report: RunReport):
+	"""Open cases written set-based: one statement for their fields, one for their stage rows, a few
+	for their invoice lines, versions and follow-ups; then the escalations. A case changed by someone
+	else since it was planned is left for the chunk to plan again."""
+	on_date = report.on_date
+	case = frappe.qb.DocType(CASE)
+	current = dict(
+		frappe.qb.from_(case)
+		.select(case.name, case.modified)
+		.where(case.name.isin([p.case.name for p in plans]))
+		.for_update()
+		.run()
+	)
+	fresh = []
+	for p in plans:
+		if current.get(p.case.name) != p.case.modified:
+			report.stale.append(p.customer)
+		else:
+			fresh.append(p)
+	if not fresh:
+		return
+	values, rows, versions = {}, [], {}
+	for p in fresh:
+		values[p.case.name], row, change = _case_values(p, on_date, p.case)
+		if row:
+			rows.append({"parent": p.case.name, **row})
+		if change["changed"] or change["added"]:
+			versions[p.case.name] = change
+	update_by_name(CASE, values)
+	insert_children("Collection Case Stage Log", CASE, "stage_history", rows)
+	record_versions(CASE, versions)
+	_store_lines(fresh, on_date)
+	closed = [p.case.name for p in fresh if p.close]
+	if closed:
+		close_follow_ups(CASE, closed)
+	follow = [
+		(p.case.name, p.owners, _follow_up_text(p)) for p in fresh if p.decision and p.decision.follow_up_due
+	]
+	assign_follow_ups(CASE, follow, on_date)
+	for p in fresh:
+		p.case.modified = None  # written: this plan is spent
+		if p.notify:
+			_notify(p)
+
+
+def _store_lines(plans: list[CasePlan], on_date: date):
+	"""The cases' invoice lines: replaced where the lines changed, paid off on closing, else only their
+	days overdue move on."""
+	line = frappe.qb.DocType("Collection Case Invoice")
+	replaced = [p for p in plans if p.lines_changed and not p.close]
+	closed = [p.case.name for p in plans if p.close]
+	passing = [p.case.name for p in plans if not (p.close or p.lines_changed)]
+	if replaced:
+		frappe.qb.from_(line).delete().where(
+			(line.parenttype == CASE) & line.parent.isin([p.case.name for p in replaced])
+		).run()
+		insert_children(
+			"Collection Case Invoice",
+			CASE,
+			"invoices",
+			[{"parent": p.case.name, **row} for p in replaced for row in _line_rows(p)],
+		)
+	if closed:
+		frappe.qb.update(line).set(line.outstanding, 0).where(
+			(line.parenttype == CASE) & line.parent.isin(closed)
+		).run()
+	if passing:
+		frappe.db.sql(
+			"""update `tabCollection Case Invoice` set days_overdue = datediff(%(on)s, due_date)
+			where parenttype = 'Collection Case' and parent in %(names)s""",
+			{"on": on_date, "names": passing},
+		)
 
 
 def _money(amount: float, company: str) -> str:
 	return fmt_money(amount, currency=frappe.get_cached_value("Company", company, "default_currency"))
 
 
-def _assign_follow_up(doc, d: lad.Decision, plan: CasePlan, on_date: date):
+def _follow_up_text(plan: CasePlan) -> str:
+	d, case = plan.decision, plan.case
 	description = _("Follow up {0}: stage {1}, {2} days overdue, {3} overdue. Channels: {4}.").format(
-		doc.customer_name or doc.customer,
+		case.customer_name or plan.customer,
 		_(d.stage.name),
 		plan.oldest_days,
-		_money(plan.total, doc.company),
+		_money(plan.total, plan.company),
 		", ".join(_(c) for c in d.stage.channels) or "-",
 	)
 	if plan.promise == cr.BROKEN:
 		description = (
 			_("Promise to pay broken ({0} by {1}).").format(
-				_money(doc.promise_amount, doc.company), doc.promise_date
+				_money(case.promise_amount, plan.company), case.promise_date
 			)
 			+ " "
 			+ description
 		)
-	if not doc.verified and frappe.db.get_single_value("Collection Settings", "require_verification"):
+	if not case.verified and frappe.db.get_single_value("Collection Settings", "require_verification"):
 		description = _("Verify identity and debt first.") + " " + description
-	assign_follow_up(CASE, doc.name, plan.owners, description, on_date)
+	return description
 
 
-def _notify(doc, d: lad.Decision, plan: CasePlan):
+def _notify(plan: CasePlan):
 	"""Desk notification (and e-mail, per the user's notification settings) to each level entered."""
+	d, case = plan.decision, plan.case
 	subject = _("Collection case {0} ({1}) reached the {2} stage: {3} days overdue, {4} overdue.").format(
-		doc.name,
-		doc.customer_name or doc.customer,
+		case.name,
+		case.customer_name or plan.customer,
 		_(d.stage.name),
 		plan.oldest_days,
-		_money(plan.total, doc.company),
+		_money(plan.total, plan.company),
 	)
 	notify(
 		[u for role_users in plan.notify.values() for u in role_users],
 		CASE,
-		doc.name,
+		case.name,
 		subject,
 		tr(d.reason, d.reason_args),
 	)
-
-
-def _store_passing_days(plans: list[CasePlan], on_date: date):
-	"""Cases where only time passed: figures updated in a few statements, not one save per case."""
-	if not plans:
-		return
-	by_days: dict[int, list[str]] = defaultdict(list)
-	for p in plans:
-		by_days[p.oldest_days].append(p.case.name)
-	case = frappe.qb.DocType(CASE)
-	for days, names in by_days.items():
-		(
-			frappe.qb.update(case)
-			.set(case.oldest_days_overdue, days)
-			.set(case.overdue_bucket, aging_bucket(days))
-			.set(case.as_of_date, on_date)
-			.where(case.name.isin(names))
-		).run()
-	names = [p.case.name for p in plans]
-	frappe.db.sql(
-		"""update `tabCollection Case Invoice` set days_overdue = datediff(%(on)s, due_date)
-		where parenttype = 'Collection Case' and parent in %(names)s""",
-		{"on": on_date, "names": names},
-	)
-
-
-def _store_follow_ups(plans: list[CasePlan], on_date: date):
-	"""Cases where only a follow-up falls due: figures, follow-up date and next action date in a few
-	statements (no save per case), then each follow-up assigned (an open ToDo is moved to today)."""
-	_store_passing_days(plans, on_date)
-	by_next: dict[date, list[str]] = defaultdict(list)
-	for p in plans:
-		by_next[p.decision.next_action_date].append(p.case.name)
-	case = frappe.qb.DocType(CASE)
-	for next_date, names in by_next.items():
-		(
-			frappe.qb.update(case)
-			.set(case.last_follow_up_on, on_date)
-			.set(case.next_action_date, next_date)
-			.where(case.name.isin(names))
-		).run()
-	for p in plans:
-		_assign_follow_up(p.case, p.decision, p, on_date)
 
 
 def _send_reminder(r: ReminderPlan):

@@ -246,12 +246,7 @@ def daily_run_over(customers):
 
 	from collections_module import ladder_run
 
-	real = ladder_run._run
-	return mock.patch.object(
-		ladder_run,
-		"_run",
-		lambda on_date, dry_run, _customers, *a, **k: real(on_date, dry_run, customers, *a, **k),
-	)
+	return mock.patch.object(ladder_run, "_customers_in_scope", lambda: sorted(customers))
 
 
 class TestOneAtATime(FrappeTestCase):
@@ -318,16 +313,16 @@ class TestRunUnits(FrappeTestCase):
 		good, bad = make_customer("Unit Good"), make_customer("Unit Bad")
 		for customer in (good, bad):
 			make_invoice(customer, due_in_days=-20, amount=100)
-		real = ladder_run._apply_case
+		real = ladder_run._store_lines
 
-		def apply_case(plan, on_date):
-			real(plan, on_date)  # writes first, then fails: the savepoint must undo its writes
-			if plan.customer == bad:
+		def store_lines(plans, on_date):
+			real(plans, on_date)  # writes first, then fails: the savepoint must undo its writes
+			if any(p.customer == bad for p in plans):
 				raise ValueError("broken case")
 
 		frappe.flags.collections_isolate_in_test = True
 		try:
-			with mock.patch.object(ladder_run, "_apply_case", apply_case):
+			with mock.patch.object(ladder_run, "_store_lines", store_lines):
 				report = run(add_days(today(), 15), customers=[good, bad])
 		finally:
 			frappe.flags.collections_isolate_in_test = False

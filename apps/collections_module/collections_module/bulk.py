@@ -1,0 +1,265 @@
+"""Set-based writes for the daily run: a few statements for a whole chunk of records instead of one
+`save()` each, writing what a save would leave behind (modified stamps, child rows, the timeline's
+Version, assignments with their comment and `_assign`).
+
+Field names here always come from code, never from user input; values are always parameters."""
+
+import json
+from collections import defaultdict
+from datetime import date
+
+import frappe
+from frappe import _
+from frappe.utils import now_datetime
+
+
+def update_by_name(doctype: str, values: dict[str, dict]):
+	"""One UPDATE for many records, each with its own values: ``{name: {field: value}}``. Stamps
+	``modified`` and ``modified_by`` so a form opened before the write is refused on save (Frappe's
+	'modified after you opened it') instead of silently undoing it."""
+	if not values:
+		return
+	stamp, user = now_datetime(), frappe.session.user
+	fields = sorted({f for v in values.values() for f in v})
+	sets, params = [], []
+	for f in fields:
+		whens = []
+		for name, v in values.items():
+			if f in v:
+				whens.append("when %s then %s")
+				params += [name, v[f]]
+		sets.append(f"`{f}` = case `name` {' '.join(whens)} else `{f}` end")
+	sets += ["`modified` = %s", "`modified_by` = %s"]
+	params += [stamp, user, *values]
+	frappe.db.sql(
+		f"update `tab{doctype}` set {', '.join(sets)} where `name` in ({', '.join(['%s'] * len(values))})",
+		params,
+	)
+
+
+def insert_children(doctype: str, parenttype: str, parentfield: str, rows: list[dict]):
+	"""Child rows appended to their parents (``parent`` in each row), numbered after the parent's last
+	row, in one statement."""
+	if not rows:
+		return
+	parents = sorted({r["parent"] for r in rows})
+	last = dict(
+		frappe.db.sql(
+			f"""select parent, max(idx) from `tab{doctype}`
+			where parenttype = %s and parentfield = %s and parent in ({", ".join(["%s"] * len(parents))})
+			group by parent""",
+			[parenttype, parentfield, *parents],
+		)
+	)
+	stamp, user = now_datetime(), frappe.session.user
+	fields = sorted({f for r in rows for f in r if f != "parent"})
+	values = []
+	for r in rows:
+		last[r["parent"]] = (last.get(r["parent"]) or 0) + 1
+		values.append(
+			(
+				frappe.generate_hash(length=10),
+				stamp,
+				stamp,
+				user,
+				user,
+				0,
+				last[r["parent"]],
+				r["parent"],
+				parenttype,
+				parentfield,
+				*[r.get(f) for f in fields],
+			)
+		)
+	frappe.db.bulk_insert(
+		doctype,
+		[
+			"name",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+			"docstatus",
+			"idx",
+			"parent",
+			"parenttype",
+			"parentfield",
+			*fields,
+		],
+		values,
+	)
+
+
+def record_versions(doctype: str, changes: dict[str, dict]):
+	"""The timeline's 'changed' entries, as a save with track_changes would write them:
+	``{name: {"changed": [[field, old, new]], "added": [[table, row]]}}``."""
+	if not changes:
+		return
+	stamp, user = now_datetime(), frappe.session.user
+	values = []
+	for name, change in changes.items():
+		data = {
+			"changed": change.get("changed", []),
+			"added": change.get("added", []),
+			"removed": [],
+			"row_changed": [],
+			"data_import": None,
+		}
+		values.append(
+			(
+				frappe.generate_hash(length=10),
+				stamp,
+				stamp,
+				user,
+				user,
+				0,
+				doctype,
+				name,
+				frappe.as_json(data, indent=None),
+			)
+		)
+	frappe.db.bulk_insert(
+		"Version",
+		[
+			"name",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+			"docstatus",
+			"ref_doctype",
+			"docname",
+			"data",
+		],
+		values,
+	)
+
+
+def assign_follow_ups(doctype: str, items: list[tuple[str, list[str], str]], on_date: date) -> dict:
+	"""One open follow-up per person and record, for many records at once: ``items`` are
+	(record, users, description). An open ToDo is moved to ``on_date`` with the new description; a new
+	one is written with what Frappe's assignment leaves (the 'Assigned' comment on the timeline and the
+	record's ``_assign``). Returns {user: new follow-ups}; the run tells each person once, in a digest,
+	instead of one alert per record."""
+	wanted = {(name, user): description for name, users, description in items for user in users}
+	if not wanted:
+		return {}
+	names = sorted({name for name, _user in wanted})
+	todo = frappe.qb.DocType("ToDo")
+	open_rows = (
+		frappe.qb.from_(todo)
+		.select(todo.name, todo.reference_name, todo.allocated_to)
+		.where(
+			(todo.reference_type == doctype)
+			& todo.reference_name.isin(names)
+			& (todo.status == "Open")
+			& todo.allocated_to.isnotnull()
+		)
+		.run(as_dict=True)
+	)
+	holding: dict[str, set] = defaultdict(set)
+	moved = {}
+	for r in open_rows:
+		holding[r.reference_name].add(r.allocated_to)
+		key = (r.reference_name, r.allocated_to)
+		if key in wanted and r.name not in moved:
+			moved[r.name] = {"date": on_date, "description": wanted.pop(key)}
+	update_by_name("ToDo", moved)
+
+	stamp, by = now_datetime(), frappe.session.user
+	full_names = _full_names({user for _name, user in wanted} | {by})
+	todos, comments, new_for = [], [], defaultdict(int)
+	for (name, user), description in sorted(wanted.items()):
+		todos.append(
+			(
+				frappe.generate_hash(length=10),
+				stamp,
+				stamp,
+				by,
+				by,
+				"Open",
+				"Medium",
+				on_date,
+				user,
+				description,
+				doctype,
+				name,
+				by,
+			)
+		)
+		comments.append(
+			(
+				frappe.generate_hash(length=10),
+				stamp,
+				stamp,
+				by,
+				by,
+				"Assigned",
+				doctype,
+				name,
+				_("{0} assigned {1}: {2}").format(full_names[by], full_names[user], description),
+				by,
+			)
+		)
+		holding[name].add(user)
+		new_for[user] += 1
+	frappe.db.bulk_insert(
+		"ToDo",
+		[
+			"name",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+			"status",
+			"priority",
+			"date",
+			"allocated_to",
+			"description",
+			"reference_type",
+			"reference_name",
+			"assigned_by",
+		],
+		todos,
+	)
+	frappe.db.bulk_insert(
+		"Comment",
+		[
+			"name",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+			"comment_type",
+			"reference_doctype",
+			"reference_name",
+			"content",
+			"comment_email",
+		],
+		comments,
+	)
+	touched = {name for name, _user in wanted}
+	if touched:  # the record's "Assigned To" (its `_assign`), as ToDo.update_in_reference keeps it
+		table = frappe.qb.DocType(doctype)
+		by_value: dict[str, list[str]] = defaultdict(list)
+		for name in touched:
+			by_value[json.dumps(sorted(holding[name]))].append(name)
+		for value, group in by_value.items():
+			frappe.qb.update(table).set(table._assign, value).where(table.name.isin(group)).run()
+	return dict(new_for)
+
+
+def _full_names(users: set[str]) -> dict[str, str]:
+	rows = frappe.get_all("User", filters={"name": ["in", sorted(users)]}, fields=["name", "full_name"])
+	names = {r.name: r.full_name or r.name for r in rows}
+	return {u: names.get(u, u) for u in users}
+
+
+def close_follow_ups(doctype: str, names: list[str]):
+	"""The open follow-ups of records whose work is done (a case closed), closed in one statement."""
+	todo = frappe.qb.DocType("ToDo")
+	frappe.qb.update(todo).set(todo.status, "Closed").set(todo.modified, now_datetime()).where(
+		(todo.reference_type == doctype) & todo.reference_name.isin(names) & (todo.status == "Open")
+	).run()
+	table = frappe.qb.DocType(doctype)
+	frappe.qb.update(table).set(table._assign, "[]").where(table.name.isin(names)).run()
