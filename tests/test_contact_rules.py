@@ -221,3 +221,18 @@ def test_case_gates():
 )
 def test_promise_outcome(paid, on, outcome):
 	assert promise_outcome(500.0, date(2026, 6, 10), paid, on) == outcome
+
+
+def test_replay_judges_each_contact_against_those_before_it():
+	from collections_module.policy.contact_rules import Contact, RuleSet, replay
+
+	tz = "Asia/Shanghai"
+	day = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)  # 10:00 in Shanghai, a Monday
+	calls = [Contact(day + timedelta(minutes=10 * i)) for i in range(4)]
+	late = Contact(datetime(2026, 3, 2, 13, 30, tzinfo=timezone.utc))  # 21:30 there
+	two_a_day = RuleSet(max_calls_per_day=2)
+	verdicts = replay(two_a_day, tz, [late, *reversed(calls)])  # any input order
+	assert [v.allowed for v in verdicts] == [False, False, False, True, True]
+	assert verdicts[0].rule == "hours"
+	assert verdicts[1].rule == "calls per day"
+	assert [v.allowed for v in replay(RuleSet(), tz, calls)] == [True] * 4

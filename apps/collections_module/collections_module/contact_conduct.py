@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import frappe
 from frappe import _
-from frappe.utils import get_datetime, get_system_timezone, getdate, now_datetime, nowdate
+from frappe.utils import cint, get_datetime, get_system_timezone, getdate, now_datetime, nowdate
 
 from collections_module.messages import rule_name, verdict_text
 from collections_module.policy import contact_rules as cr
@@ -27,22 +27,26 @@ class ContactNotAllowed(frappe.ValidationError):
 
 def rule_set(name: str | None) -> tuple[cr.RuleSet, str | None]:
 	"""A Contact Rule Set document as the policy core's RuleSet, with its default time zone."""
-	doc = frappe.get_cached_doc("Contact Rule Set", name or DEFAULT_RULE_SET)
+	return rules_from_doc(frappe.get_cached_doc("Contact Rule Set", name or DEFAULT_RULE_SET))
+
+
+def rules_from_doc(doc) -> tuple[cr.RuleSet, str | None]:
+	"""A Contact Rule Set's values (a document or the form's unsaved values) as a RuleSet."""
 	days = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 	return (
 		cr.RuleSet(
-			name=doc.name,
-			start=get_datetime(f"2000-01-01 {doc.start_time}").time(),
-			end=get_datetime(f"2000-01-01 {doc.end_time}").time(),
+			name=doc.get("name") or doc.get("rule_set_name") or "",
+			start=get_datetime(f"2000-01-01 {doc.get('start_time')}").time(),
+			end=get_datetime(f"2000-01-01 {doc.get('end_time')}").time(),
 			weekdays=frozenset(i for i, d in enumerate(days) if doc.get(d)),
-			max_effective_per_day=doc.max_effective_per_day or None,
-			max_calls_per_day=doc.max_calls_per_day or None,
-			max_visits_per_day=doc.max_visits_per_day or None,
-			rolling_calls=doc.rolling_calls or None,
-			rolling_days=doc.rolling_days or None,
-			quiet_days_after_conversation=doc.quiet_days_after_conversation or None,
+			max_effective_per_day=cint(doc.get("max_effective_per_day")) or None,
+			max_calls_per_day=cint(doc.get("max_calls_per_day")) or None,
+			max_visits_per_day=cint(doc.get("max_visits_per_day")) or None,
+			rolling_calls=cint(doc.get("rolling_calls")) or None,
+			rolling_days=cint(doc.get("rolling_days")) or None,
+			quiet_days_after_conversation=cint(doc.get("quiet_days_after_conversation")) or None,
 		),
-		doc.default_timezone,
+		doc.get("default_timezone"),
 	)
 
 

@@ -286,18 +286,24 @@ def run(
 
 def run_chunk(on_date: str, customers: list[str], log: str):
 	"""A chunk job of a background run; the last one to finish closes the run's log."""
+	commit = not frappe.flags.in_test
 	if frappe.db.get_value(RUN_LOG, log, "status") != "Running":
 		return  # a later run took over
 	try:
-		_run_chunk(getdate(on_date), customers, log, commit=True)
+		_run_chunk(getdate(on_date), customers, log, commit=commit)
 	except Exception:
-		frappe.db.rollback()
+		if commit:
+			frappe.db.rollback()
 		frappe.log_error(title=f"Collections run: chunk from {customers[0]}")
 		_count_chunk(log, None, failed=True)
+	# the log's row, locked: of two chunks finishing at once, exactly one sees the run complete
+	done, planned, status = frappe.db.sql(
+		f"select chunks, chunks_planned, status from `tab{RUN_LOG}` where name = %s for update", log
+	)[0]
+	if status == "Running" and done >= planned:
+		_finish_log(log, "Finished", commit, discard=False)
+	elif commit:
 		frappe.db.commit()
-	done, planned = frappe.db.get_value(RUN_LOG, log, ["chunks", "chunks_planned"])
-	if done >= planned:
-		_finish_log(log, "Finished", commit=True)
 
 
 def _run_chunk(on_date: date, customers: list[str], log: str, commit: bool) -> RunReport:
@@ -790,10 +796,10 @@ def _tell_follow_ups(log: str):
 		).insert(ignore_permissions=True)
 
 
-def _finish_log(log: str, status: str, commit: bool):
+def _finish_log(log: str, status: str, commit: bool, discard: bool = True):
 	from frappe.utils import now_datetime
 
-	if commit:
+	if commit and discard:
 		frappe.db.rollback()  # whatever a failure left half-done
 	frappe.db.set_value(RUN_LOG, log, {"status": status, "finished": now_datetime()}, update_modified=False)
 	if status == "Finished":

@@ -28,9 +28,9 @@ CHECKS = {
 }
 
 
-def build(customers: int = 300, invoices: int = 1):
+def build(customers: int = 300, invoices: int = 1, seed: int = 11, events: bool = True):
 	frappe.flags.in_test = False
-	secs = build_ledger(int(customers), int(invoices), seed=11)
+	secs = build_ledger(int(customers), int(invoices), seed=int(seed), events=bool(events))
 	print(f"built {customers} customers with {invoices} invoice(s) each in {secs:.1f}s")
 
 

@@ -222,6 +222,16 @@ def check_contact(rules: RuleSet, tz: str, contact: Contact, history: list[Conta
 	)
 
 
+def replay(rules: RuleSet, tz: str, contacts: list[Contact]) -> list[Verdict]:
+	"""Each of a case's contacts judged as it was made: against the contacts before it (a what-if of a
+	rule change, replayed on the contacts actually made). Verdicts in the order of ``contacts``."""
+	order = sorted(range(len(contacts)), key=lambda i: contacts[i].at)
+	verdicts: list[Verdict] = [Verdict(True)] * len(contacts)
+	for n, i in enumerate(order):
+		verdicts[i] = _one_check(rules, tz, contacts[i], [contacts[j] for j in order[:n]])
+	return verdicts
+
+
 def next_allowed(
 	rules: RuleSet, tz: str, contact: Contact, history: list[Contact], hint: datetime | None = None
 ) -> datetime:

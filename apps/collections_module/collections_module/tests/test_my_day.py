@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import frappe
 from frappe.desk.form.assign_to import add as assign
+from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, flt, getdate
 
 from collections_module.policy import roles
@@ -537,3 +538,25 @@ class TestWordsForUsers(CollectionsTestCase):
 		missing = sorted(s for s in strings if s not in self.zh())
 		self.assertEqual(missing, [])
 		self.assertFalse([s for s in strings if re.search(r"\bR-[A-Z]\d", s)])
+
+
+class TestEveryMessageTranslated(FrappeTestCase):
+	"""Every message the app's code shows (``_("...")`` in Python, ``__("...")`` in JavaScript) has its
+	简体中文 translation, in the app's zh.csv or in Frappe's and ERPNext's own."""
+
+	def test_every_message_has_its_chinese_translation(self):
+		from frappe.translate import get_translations_from_apps
+
+		with open(APP / "translations" / "zh.csv", encoding="utf-8") as f:
+			known = {row[0] for row in csv.reader(f) if row} | set(get_translations_from_apps("zh"))
+		missing = []
+		for path in sorted([*APP.rglob("*.py"), *APP.rglob("*.js")]):
+			if {"tests", "benchmarks", "dist", "node_modules"} & set(path.parts):
+				continue
+			call = r"(?<![\w.])__\(" if path.suffix == ".js" else r"(?<![\w.])_\("
+			# a whole literal only (followed by "," or ")"); implicit concatenations are skipped
+			for text in re.findall(call + r'\s*"((?:[^"\\]|\\.)*)"\s*[,)]', path.read_text(encoding="utf-8")):
+				text = text.replace('\\"', '"')
+				if text not in known:
+					missing.append(f"{path.relative_to(APP)}: {text}")
+		self.assertEqual(missing, [])

@@ -4,13 +4,15 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils import get_time
 
 from collections_module.contact_conduct import valid_timezone
 
 
 class ContactRuleSet(Document):
 	def validate(self):
-		if self.start_time and self.end_time and str(self.start_time) >= str(self.end_time):
+		# compared as times: a stored value reads back as a timedelta ("8:00:00" sorts after "21:00:00")
+		if self.start_time and self.end_time and get_time(self.start_time) >= get_time(self.end_time):
 			frappe.throw(_("'Contact From' must be before 'Contact Until'."))
 		if self.default_timezone and not valid_timezone(self.default_timezone):
 			frappe.throw(_("{0} is not a time zone name (e.g. Asia/Shanghai).").format(self.default_timezone))
