@@ -1,0 +1,241 @@
+"""Risk grade A–D of a customer or case from stated facts, with the points of each (R-E3, R-G3).
+
+The source sets the strategy by the debtor's profile: its payment history and credit, the amount and
+age of the debt, whether it can be reached; good credit gets gentle methods (phone, letter), poor
+credit firmer ones (visits, legal), long-overdue debts legal action or asset preservation; risky
+customers get more intensity, malicious defaulters are blacklisted. Here each fact adds points, the
+sum is the score, and the score falls in a grade band: A (low risk) to D (high risk). Every fact and
+its points is listed, so the case shows why it has its grade; a blacklisted customer is at least D
+whatever its score.
+
+Every weight is a field of ``Weights`` whose default is the module constant below, and the bands are a
+settings-like dict: an administrator changes them, the code does not. All points are non-negative and
+grow with the fact, so a worse fact never improves the score nor the grade.
+
+Default points (a score of 0 is a perfect record):
+
+- payment history: up to 20 for the share of past invoices paid late (or still unpaid past due);
+  5 when there is no history yet; up to 15 more for paying on average late, in full from 60 days;
+- 8 per broken promise, at most 3 counted (24);
+- amount outstanding: 5 from 50,000, 10 from 200,000, 15 from 1,000,000 (company currency);
+- days overdue: 5 from 31 days, 10 from 61, 20 from 91, 30 from 181 (the ladder's month marks);
+- lost contact 20, disputed 10, blacklisted 30 and at least grade D.
+
+Default bands (score from which the grade applies): A 0, B 20, C 40, D 60. A customer that paid 1 of
+10 invoices late, on average 5 days late, now 20 days overdue on 20,000 scores 2 + 1 = 3 (A); one
+that paid 5 of 10 late, broke two promises, lost contact and is 120 days overdue scores
+10 + 16 + 20 + 20 = 66 (D).
+
+Factors are (template, args, points): the caller translates the template, then fills it.
+"""
+
+import itertools
+import math
+from dataclasses import dataclass
+
+A, B, C, D = "A", "B", "C", "D"
+GRADES = (A, B, C, D)  # best to worst
+
+CONTACTABLE, LOST_CONTACT = "Contactable", "Lost Contact"  # as classified by filtering (R-E4)
+
+# The score from which each grade applies.
+DEFAULT_BANDS = {A: 0, B: 20, C: 40, D: 60}
+
+LATE_SHARE_POINTS = 20  # every past invoice paid late
+NO_HISTORY_POINTS = 5  # no past invoice due yet: a little unknown
+DAYS_LATE_POINTS = 15  # paying on average DAYS_LATE_FULL days late or more
+DAYS_LATE_FULL = 60.0
+BROKEN_PROMISE_POINTS = 8  # per broken promise
+BROKEN_PROMISE_MAX = 3  # broken promises counted at most
+AMOUNT_STEPS = ((50_000, 5), (200_000, 10), (1_000_000, 15))  # (from amount, points)
+AGE_STEPS = ((31, 5), (61, 10), (91, 20), (181, 30))  # (from days overdue, points)
+LOST_CONTACT_POINTS = 20
+DISPUTED_POINTS = 10
+BLACKLISTED_POINTS = 30
+BLACKLISTED_FLOOR = D  # a blacklisted customer is graded at least this (R-G4)
+
+# Suggested methods per grade (R-E3): gentle for good credit, firmer for poor, legal for the worst.
+DEFAULT_MEASURES = {
+	A: ("Phone", "Letter"),
+	B: ("Phone", "SMS", "Email", "Letter"),
+	C: ("Phone", "Visit", "Letter"),
+	D: ("Visit", "Legal", "Asset Preservation"),
+}
+
+
+@dataclass(frozen=True)
+class Weights:
+	late_share_points: float = LATE_SHARE_POINTS
+	no_history_points: float = NO_HISTORY_POINTS
+	days_late_points: float = DAYS_LATE_POINTS
+	days_late_full: float = DAYS_LATE_FULL
+	broken_promise_points: float = BROKEN_PROMISE_POINTS
+	broken_promise_max: int = BROKEN_PROMISE_MAX
+	amount_steps: tuple[tuple[float, float], ...] = AMOUNT_STEPS
+	age_steps: tuple[tuple[int, float], ...] = AGE_STEPS
+	lost_contact_points: float = LOST_CONTACT_POINTS
+	disputed_points: float = DISPUTED_POINTS
+	blacklisted_points: float = BLACKLISTED_POINTS
+	blacklisted_floor: str | None = BLACKLISTED_FLOOR
+
+
+DEFAULT_WEIGHTS = Weights()
+
+
+@dataclass(frozen=True)
+class GradeInput:
+	"""The stated facts of a customer (or a case and its customer); amounts in the company currency."""
+
+	invoices_due: int = 0  # past invoices whose due date has passed
+	invoices_late: int = 0  # of those, paid after the due date or still unpaid
+	avg_days_late: float | None = None  # over the paid ones (None = unknown)
+	promises_broken: int = 0
+	amount: float = 0.0  # overdue outstanding
+	days_overdue: int = 0  # of the oldest unpaid term
+	contact: str | None = None  # Contactable / Lost Contact / None = not filtered yet
+	blacklisted: bool = False
+	disputed: bool = False
+
+
+@dataclass(frozen=True)
+class Grade:
+	grade: str
+	score: int
+	factors: tuple[tuple[str, tuple, int], ...]  # (template, args, points), most points first
+
+	@property
+	def text(self) -> str:
+		return grade_text(self, lambda template: template)
+
+
+def _finite(x: float | None, default: float = 0.0) -> float:
+	return default if x is None or not math.isfinite(x) else float(x)
+
+
+def _points(x: float) -> int:
+	"""Whole points, halves up (monotonic: a bigger x never gives fewer points)."""
+	return math.floor(max(x, 0.0) + 0.5)
+
+
+def _step(value: float, steps) -> float:
+	reached = [points for start, points in steps if value >= start]
+	return max(reached, default=0)
+
+
+def factors(i: GradeInput, w: Weights = DEFAULT_WEIGHTS) -> list[tuple[str, tuple, int]]:
+	"""Each stated fact with its points, in a fixed order."""
+	out: list[tuple[str, tuple, int]] = []
+	due = max(int(i.invoices_due), 0)
+	late = min(max(int(i.invoices_late), 0), due)
+	if not due:
+		out.append(("no payment history yet", (), _points(w.no_history_points)))
+	else:
+		out.append(("paid {0} of {1} invoices late", (late, due), _points(w.late_share_points * late / due)))
+	if due and i.avg_days_late is not None:
+		days_late = max(_finite(i.avg_days_late), 0.0)
+		full = max(_finite(w.days_late_full, DAYS_LATE_FULL), 1.0)
+		points = _points(w.days_late_points * min(days_late / full, 1.0))
+		shown = _points(days_late)
+		if shown == 0:
+			out.append(("usually on time", (), points))
+		else:
+			out.append(
+				("1 day late on average", (), points)
+				if shown == 1
+				else ("on average {0} days late", (shown,), points)
+			)
+	broken = max(int(i.promises_broken), 0)
+	if broken:
+		points = _points(w.broken_promise_points * min(broken, max(int(w.broken_promise_max), 0)))
+		out.append(
+			("broke 1 promise", (), points) if broken == 1 else ("broke {0} promises", (broken,), points)
+		)
+	amount = max(_finite(i.amount), 0.0)
+	out.append(("{0} outstanding", (round(amount, 2),), _points(_step(amount, w.amount_steps))))
+	days = int(max(_finite(i.days_overdue), 0))
+	age_points = _points(_step(days, w.age_steps))
+	if days == 0:
+		out.append(("not overdue", (), age_points))
+	else:
+		out.append(
+			("1 day overdue", (), age_points) if days == 1 else ("{0} days overdue", (days,), age_points)
+		)
+	if i.contact == LOST_CONTACT:
+		out.append(("lost contact", (), _points(w.lost_contact_points)))
+	elif i.contact == CONTACTABLE:
+		out.append(("contactable", (), 0))
+	if i.disputed:
+		out.append(("disputes the debt", (), _points(w.disputed_points)))
+	if i.blacklisted:
+		if w.blacklisted_floor:
+			out.append(
+				("blacklisted: grade {0} at best", (w.blacklisted_floor,), _points(w.blacklisted_points))
+			)
+		else:
+			out.append(("blacklisted", (), _points(w.blacklisted_points)))
+	return out
+
+
+def validate_bands(bands: dict[str, float]) -> list[str]:
+	"""Problems with a band table; empty when it is usable."""
+	missing = [g for g in GRADES if g not in bands]
+	if missing:
+		return [f"Grade {g} needs a starting score." for g in missing]
+	errors = []
+	if bands[A] != 0:
+		errors.append(f"Grade A must start at a score of 0, not {bands[A]}.")
+	for better, worse in itertools.pairwise(GRADES):
+		if bands[worse] <= bands[better]:
+			errors.append(
+				f"Grade {worse} must start at a higher score than grade {better} ({bands[worse]} ≤ {bands[better]})."
+			)
+	return errors
+
+
+def grade_for(score: float, bands: dict[str, float] = DEFAULT_BANDS) -> str:
+	"""The worst grade whose starting score the score reaches; A below every start."""
+	for g in reversed(GRADES):
+		if g in bands and score >= bands[g]:
+			return g
+	return A
+
+
+def worse_of(a: str, b: str) -> str:
+	return GRADES[max(GRADES.index(a), GRADES.index(b))]
+
+
+def grade(i: GradeInput, w: Weights = DEFAULT_WEIGHTS, bands: dict[str, float] = DEFAULT_BANDS) -> Grade:
+	"""The grade, its score and the facts behind it (R-E3, R-G3)."""
+	fs = factors(i, w)
+	score = sum(points for _, _, points in fs)
+	g = grade_for(score, bands)
+	if i.blacklisted and w.blacklisted_floor:
+		g = worse_of(g, w.blacklisted_floor)
+	ordered = sorted(fs, key=lambda f: -f[2])  # stable: equal points keep the fixed order
+	return Grade(grade=g, score=score, factors=tuple(ordered))
+
+
+def _letter(g: "Grade | str | None") -> str | None:
+	return g.grade if isinstance(g, Grade) else g or None
+
+
+def grade_change(old: "Grade | str | None", new: "Grade | str | None") -> bool:
+	"""Whether a regrading is worth a line in the case's log: the letter changed (a first grade
+	counts; a score moving within the same band does not)."""
+	return _letter(new) is not None and _letter(old) != _letter(new)
+
+
+def measures(g: "Grade | str", table: dict[str, tuple[str, ...]] = DEFAULT_MEASURES) -> tuple[str, ...]:
+	"""The methods suggested for a grade (R-E3)."""
+	return tuple(table.get(_letter(g) or "", ()))
+
+
+def grade_text(g: Grade, translate) -> str:
+	"""'C (45): 100 days overdue +20, broke 2 promises +16, ...'; ``translate`` maps each template."""
+	parts = [
+		f"{translate(t).format(*(translate(a) if isinstance(a, str) else a for a in args))} +{points}"
+		for t, args, points in g.factors
+		if points
+	]
+	head = f"{g.grade} ({g.score})"
+	return f"{head}: {', '.join(parts)}" if parts else head
