@@ -116,6 +116,8 @@ doc_events = {
 scheduler_events = {
 	"daily_long": ["collections_module.ladder_run.run_daily"],
 	"daily": ["collections_module.statement_run.run_daily"],
+	# debts handed in are allocated the same day (R-E2): at 18:00 the team lead hears of what is left
+	"cron": {"0 18 * * *": ["collections_module.intake.alert_unallocated"]},
 }
 
 # Record-level security (R-G5): a Collector sees only the cases assigned to them (and the contacts,
@@ -129,6 +131,7 @@ permission_query_conditions = {
 	"Collection Letter": "collections_module.permissions.letter_query",
 	"Customer Statement": "collections_module.permissions.statement_query",
 	"Stock Release Lock": "collections_module.permissions.stock_release_lock_query",
+	"Debt": "collections_module.permissions.debt_query",
 }
 has_permission = {
 	"Collection Case": "collections_module.permissions.collection_case_has_permission",
@@ -139,4 +142,5 @@ has_permission = {
 	"Collection Letter": "collections_module.permissions.case_record_has_permission",
 	"Customer Statement": "collections_module.permissions.statement_has_permission",
 	"Stock Release Lock": "collections_module.permissions.stock_release_lock_has_permission",
+	"Debt": "collections_module.permissions.case_record_has_permission",
 }

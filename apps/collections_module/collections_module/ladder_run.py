@@ -79,6 +79,7 @@ class CasePlan:
 	owners: list[str] = field(default_factory=list)
 	notify: dict[str, list[str]] = field(default_factory=dict)
 	promise: str | None = None  # Kept / Broken when the run settles a pending promise (R-D4)
+	debts: set = field(default_factory=set)  # lines that are Debts handed in, not Sales Invoices
 
 
 @dataclass
@@ -336,7 +337,8 @@ def _customers_in_scope() -> list[str]:
 	rows = frappe.db.sql(
 		"""select customer from `tabSales Invoice` where docstatus = 1 and outstanding_amount > 0
 		union select customer from `tabCollection Case` where status != 'Closed'
-		union select customer from `tabStock Release Lock` where live_key is not null"""
+		union select customer from `tabStock Release Lock` where live_key is not null
+		union select customer from `tabDebt` where status = 'Open' and outstanding > 0"""
 	)
 	return sorted({r[0] for r in rows if r[0]})
 
@@ -345,6 +347,9 @@ def _run(on_date, dry_run, customers, follow_ups, reminders, commit=False, ladde
 	report = RunReport(on_date, dry_run)
 	invoices = receivables.open_invoices(customers)
 	terms = receivables.terms_by_customer(invoices)
+	debts = receivables.open_debts(customers)  # accounts handed in by clients: lines like invoices
+	for key, debt_terms in debts.items():
+		terms[key].extend(debt_terms)
 	credits = receivables.unallocated_credits(customers)
 	open_cases = _open_cases(customers)
 	keys = sorted(set(terms) | set(open_cases))
@@ -362,7 +367,14 @@ def _run(on_date, dry_run, customers, follow_ups, reminders, commit=False, ladde
 	)
 	holders = role_holders()
 	ctx = _RunContext(
-		on_date, report, stored_lines, policy_of, ladders, holders, _promise_outcomes(open_cases, on_date)
+		on_date,
+		report,
+		stored_lines,
+		policy_of,
+		ladders,
+		holders,
+		_promise_outcomes(open_cases, on_date),
+		{t.invoice for debt_terms in debts.values() for t in debt_terms},
 	)
 
 	for key in keys:
@@ -414,6 +426,7 @@ class _RunContext:
 	ladders: dict
 	holders: dict
 	promises: dict
+	debts: set  # the lines that are Debts, not Sales Invoices
 
 
 def _plan_case(key, case, reopen, lines, ctx: _RunContext):
@@ -457,6 +470,7 @@ def _plan_case(key, case, reopen, lines, ctx: _RunContext):
 		reopen=reopen,
 		lines_changed=case is None or reopen or stored_lines.get(case.name) != signature,
 		promise=promise,
+		debts={line.invoice for line in lines} & ctx.debts,
 	)
 	if (
 		promise == cr.BROKEN
@@ -520,12 +534,15 @@ def _reopenable_cases(invoices: set[str]) -> dict[str, frappe._dict]:
 		frappe.qb.from_(line)
 		.join(case)
 		.on(case.name == line.parent)
-		.select(line.sales_invoice, *[case[f] for f in CASE_FIELDS])
-		.where((case.status == "Closed") & line.sales_invoice.isin(sorted(invoices)))
+		.select(line.sales_invoice, line.debt, *[case[f] for f in CASE_FIELDS])
+		.where(
+			(case.status == "Closed")
+			& (line.sales_invoice.isin(sorted(invoices)) | line.debt.isin(sorted(invoices)))
+		)
 		.orderby(case.modified)
 		.run(as_dict=True)
 	)
-	return {r.sales_invoice: r for r in rows}  # the latest case wins
+	return {r.sales_invoice or r.debt: r for r in rows}  # the latest case wins
 
 
 def _stored_lines(case_names: list[str]) -> dict[str, set]:
@@ -534,12 +551,12 @@ def _stored_lines(case_names: list[str]) -> dict[str, set]:
 	rows = frappe.get_all(
 		"Collection Case Invoice",
 		filters={"parent": ["in", case_names], "parenttype": CASE},
-		fields=["parent", "sales_invoice", "due_date", "outstanding"],
+		fields=["parent", "sales_invoice", "debt", "due_date", "outstanding"],
 		limit_page_length=0,
 	)
 	out: dict[str, set] = defaultdict(set)
 	for r in rows:
-		out[r.parent].add((r.sales_invoice, getdate(r.due_date), round(flt(r.outstanding), 2)))
+		out[r.parent].add((r.sales_invoice or r.debt, getdate(r.due_date), round(flt(r.outstanding), 2)))
 	return out
 
 
@@ -851,7 +868,7 @@ def _apply_case(plan: CasePlan, report: RunReport):
 def _line_rows(plan: CasePlan) -> list[dict]:
 	return [
 		{
-			"sales_invoice": x.invoice,
+			"debt" if x.invoice in plan.debts else "sales_invoice": x.invoice,
 			"due_date": x.due_date,
 			"outstanding": x.outstanding,
 			"days_overdue": x.days_overdue,

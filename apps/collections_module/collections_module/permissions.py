@@ -49,6 +49,10 @@ def contact_log_query(user=None):
 	return case_record_query(user, "Contact Log")
 
 
+def debt_query(user=None):
+	return case_record_query(user, "Debt")
+
+
 def visit_record_query(user=None):
 	return case_record_query(user, "Visit Record")
 

@@ -190,3 +190,22 @@ def payments_received(customers: list[str], since: date, until: date) -> list[di
 		.where(pe.party.isin(sorted(customers)) & (pe.posting_date >= since) & (pe.posting_date <= until))
 		.run(as_dict=True)
 	)
+
+
+def open_debts(customers: list[str] | None = None) -> dict[tuple[str, str], list[TermDue]]:
+	"""Debts handed in for collection (not ERPNext invoices), still open, per (customer, company): each
+	one term due on its due date, for its outstanding (kept in the company currency)."""
+	debt = frappe.qb.DocType("Debt")
+	query = (
+		frappe.qb.from_(debt)
+		.select(debt.name, debt.customer, debt.company, debt.due_date, debt.outstanding)
+		.where((debt.status == "Open") & (debt.outstanding > 0) & debt.customer.isnotnull())
+	)
+	if customers is not None:
+		if not customers:
+			return {}
+		query = query.where(debt.customer.isin(list(customers)))
+	result: dict[tuple[str, str], list[TermDue]] = defaultdict(list)
+	for r in query.run(as_dict=True):
+		result[(r.customer, r.company)].append(TermDue(r.name, getdate(r.due_date), flt(r.outstanding, 2)))
+	return result

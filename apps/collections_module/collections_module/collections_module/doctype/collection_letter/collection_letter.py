@@ -36,6 +36,7 @@ class CollectionLetter(Document):
 			[
 				{
 					"sales_invoice": r.sales_invoice,
+					"debt": r.debt,
 					"due_date": r.due_date,
 					"outstanding": r.outstanding,
 					"days_overdue": r.days_overdue,

@@ -1,0 +1,8 @@
+// Copyright (c) 2026, collections_module developers and contributors
+// For license information, please see license.txt
+
+// frappe.ui.form.on("Collection Client", {
+// 	refresh(frm) {
+
+// 	},
+// });

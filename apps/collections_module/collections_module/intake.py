@@ -1,0 +1,237 @@
+"""Debts handed in (R-E1, R-E2): the allocation of a batch's cases to collectors, proposed by the policy
+core and confirmed by the team lead, and the end-of-day alert for cases still unallocated.
+
+Frappe's Assignment Rule gives documents round-robin or by load, but it cannot hold a collector's
+capacity in cases and amount, nor who may work which client and region; the policy core
+(policy/allocation.py) does, and this module stores its result as Frappe's own ToDo assignments."""
+
+from collections import defaultdict
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Count, Sum
+from frappe.utils import flt, now_datetime, nowdate
+
+from collections_module.bulk import assign_follow_ups, insert_children, update_by_name
+from collections_module.policy import allocation as al
+from collections_module.policy import roles
+
+CASE = "Collection Case"
+LEADS = {roles.SUPERVISOR, roles.MANAGER, roles.GENERAL_MANAGER, roles.OWNER, "System Manager"}
+
+
+def _only_leads():
+	if not set(frappe.get_roles()) & LEADS:
+		frappe.throw(_("Only a collection supervisor (or above) allocates cases."), frappe.PermissionError)
+
+
+def collectors() -> list[al.Collector]:
+	"""Every collector with a profile, with their open caseload (cases and amount), in two queries."""
+	profiles = frappe.get_all(
+		"Collector Profile",
+		fields=["name", "user", "team", "level", "active", "capacity_cases", "capacity_amount", "regions"],
+		limit_page_length=0,
+	)
+	clients = defaultdict(set)
+	for r in frappe.get_all(
+		"Collector Profile Client", filters={"parenttype": "Collector Profile"}, fields=["parent", "client"]
+	):
+		clients[r.parent].add(r.client)
+	case = frappe.qb.DocType(CASE)
+	load = {
+		r[0]: (r[1], flt(r[2]))
+		for r in frappe.qb.from_(case)
+		.select(case.collector, Count("*"), Sum(case.total_outstanding))
+		.where((case.status != "Closed") & case.collector.isnotnull())
+		.groupby(case.collector)
+		.run()
+	}
+	return [
+		al.Collector(
+			id=p.user,
+			team=p.team or "",
+			capacity_cases=p.capacity_cases or None,
+			capacity_amount=flt(p.capacity_amount) or None,
+			open_cases=load.get(p.user, (0, 0.0))[0],
+			open_amount=load.get(p.user, (0, 0.0))[1],
+			clients=frozenset(clients[p.name]),
+			regions=frozenset(x.strip() for x in (p.regions or "").splitlines() if x.strip()),
+			level=p.level or 0,
+			active=bool(p.active),
+		)
+		for p in profiles
+	]
+
+
+def batch_cases(batch: str) -> list[al.Case]:
+	"""The open, unallocated cases of a batch's debts (one case per debtor and company)."""
+	debt = frappe.qb.DocType("Debt")
+	case = frappe.qb.DocType(CASE)
+	rows = (
+		frappe.qb.from_(debt)
+		.join(case)
+		.on(case.name == debt.collection_case)
+		.select(case.name, debt.client, debt.region, case.total_outstanding)
+		.where((debt.intake_batch == batch) & (case.status != "Closed") & case.collector.isnull())
+		.run(as_dict=True)
+	)
+	seen = {}
+	for r in rows:
+		seen.setdefault(r.name, al.Case(r.name, r.client or "", r.region or "", flt(r.total_outstanding)))
+	return list(seen.values())
+
+
+@frappe.whitelist()
+def propose(batch: str) -> dict:
+	"""The 'Allocate' button: a proposal for the batch's unallocated cases, each with the reason in the
+	reader's language, and every collector's load before and after."""
+	_only_leads()
+	frappe.has_permission("Intake Batch", "write", batch, throw=True)
+	proposal = al.allocate(collectors(), batch_cases(batch))
+	names = dict(frappe.get_all("User", fields=["name", "full_name"], as_list=True))
+	customers = dict(
+		frappe.get_all(
+			CASE,
+			filters={"name": ["in", [a.case for a in proposal.assignments] or [""]]},
+			fields=["name", "customer_name"],
+			as_list=True,
+		)
+	)
+	return {
+		"assignments": [
+			{
+				"case": a.case,
+				"customer": customers.get(a.case),
+				"collector": a.collector,
+				"reason": al.reason_text(a, _),
+			}
+			for a in proposal.assignments
+		],
+		"loads": [
+			{
+				"collector": lo.collector,
+				"full_name": names.get(lo.collector) or lo.collector,
+				"before": lo.cases_before,
+				"after": lo.cases_after,
+				"capacity": lo.capacity_cases,
+				"amount_after": lo.amount_after,
+				"capacity_amount": lo.capacity_amount,
+			}
+			for lo in proposal.loads
+		],
+	}
+
+
+@frappe.whitelist()
+def confirm(batch: str, assignments: str | list) -> int:
+	"""The team lead's allocation, as proposed or adjusted: checked again against every rule (capacity,
+	client, region, level), then stored set-based: the case's collector, its reassignment history and a
+	follow-up ToDo for the collector; the team leads' allocation follow-ups on those cases are done."""
+	_only_leads()
+	frappe.has_permission("Intake Batch", "write", batch, throw=True)
+	chosen = {a["case"]: a["collector"] for a in frappe.parse_json(assignments) if a.get("collector")}
+	cases = {c.id: c for c in batch_cases(batch)}
+	unknown = sorted(set(chosen) - set(cases))
+	if unknown:
+		frappe.throw(_("Not an unallocated case of this batch: {0}.").format(", ".join(unknown)))
+	pool = {c.id: c for c in collectors()}
+	load = {c.id: (c.open_cases, c.open_amount) for c in pool.values()}
+	problems = []
+	for case_id, user in sorted(chosen.items(), key=lambda kv: (-cases[kv[0]].amount, kv[0])):
+		collector = pool.get(user)
+		if collector is None:
+			problems.append(_("{0} has no collector profile.").format(user))
+			continue
+		n, amount = load[user]
+		why = al.why_not(collector, cases[case_id], n, amount)
+		if why:
+			problems.append(f"{case_id}: " + _(why[0]).format(*why[1]))
+			continue
+		load[user] = (n + 1, amount + cases[case_id].amount)
+	if problems:
+		frappe.throw("<br>".join(problems), title=_("This allocation breaks the rules"))
+	if not chosen:
+		return 0
+	_store(batch, chosen)
+	return len(chosen)
+
+
+def _store(batch: str, chosen: dict[str, str]):
+	today, stamp = nowdate(), now_datetime()
+	update_by_name(CASE, {case: {"collector": user} for case, user in chosen.items()})
+	insert_children(
+		"Collection Case Reassignment",
+		CASE,
+		"reassignments",
+		[
+			{
+				"parent": case,
+				"reassigned_on": stamp,
+				"from_collector": None,
+				"to_collector": user,
+				"reason": _("Allocated from intake batch {0}.").format(batch),
+				"reassigned_by": frappe.session.user,
+			}
+			for case, user in chosen.items()
+		],
+	)
+	todo = frappe.qb.DocType("ToDo")
+	leads = {u for role in (roles.SUPERVISOR,) for u in _role_users(role)}
+	if leads:  # the follow-ups the daily run gave the team leads to allocate these cases
+		frappe.qb.update(todo).set(todo.status, "Cancelled").where(
+			(todo.reference_type == CASE)
+			& todo.reference_name.isin(list(chosen))
+			& todo.allocated_to.isin(sorted(leads))
+			& (todo.status == "Open")
+		).run()
+	deadline = frappe.db.get_value("Intake Batch", batch, "filtering_deadline")
+	text = _("New case from intake batch {0}: filter it by {1}.").format(batch, deadline or today)
+	assign_follow_ups(CASE, [(case, [user], text) for case, user in chosen.items()], today)
+	left = len(batch_cases(batch))
+	frappe.db.set_value(
+		"Intake Batch",
+		batch,
+		{"allocated": _allocated(batch)} | ({"status": "Allocated"} if not left else {}),
+	)
+
+
+def _allocated(batch: str) -> int:
+	debt = frappe.qb.DocType("Debt")
+	case = frappe.qb.DocType(CASE)
+	return (
+		frappe.qb.from_(debt)
+		.join(case)
+		.on(case.name == debt.collection_case)
+		.select(Count(case.name).distinct())
+		.where((debt.intake_batch == batch) & case.collector.isnotnull())
+		.run()[0][0]
+	)
+
+
+def _role_users(role: str) -> list[str]:
+	from collections_module.ladder_run import role_holders
+
+	return role_holders().get(role, [])
+
+
+def alert_unallocated():
+	"""End of the day (R-E2: allocated the same day): each team lead is told of their batches received
+	today whose cases are not all allocated."""
+	for b in frappe.get_all(
+		"Intake Batch",
+		filters={"status": "Open", "received_at": [">=", nowdate()]},
+		fields=["name", "client", "team_lead"],
+	):
+		left = len(batch_cases(b.name))
+		if not left:
+			continue
+		from collections_module.tasks import notify
+
+		notify(
+			[b.team_lead] if b.team_lead else _role_users(roles.SUPERVISOR),
+			"Intake Batch",
+			b.name,
+			_("Intake batch {0} from {1}: {2} cases are still unallocated at the end of the day.").format(
+				b.name, b.client, left
+			),
+		)
