@@ -115,7 +115,10 @@ doc_events = {
 # It runs on the long queue (daily_long), committing chunk by chunk; see Collections Run Log.
 scheduler_events = {
 	"daily_long": ["collections_module.ladder_run.run_daily"],
-	"daily": ["collections_module.statement_run.run_daily"],
+	"daily": [
+		"collections_module.statement_run.run_daily",
+		"collections_module.intake.alert_filtering_at_risk",
+	],
 	# debts handed in are allocated the same day (R-E2): at 18:00 the team lead hears of what is left
 	"cron": {"0 18 * * *": ["collections_module.intake.alert_unallocated"]},
 }

@@ -14,7 +14,7 @@ from frappe.utils import flt, now_datetime, nowdate
 
 from collections_module.bulk import assign_follow_ups, insert_children, update_by_name
 from collections_module.policy import allocation as al
-from collections_module.policy import roles
+from collections_module.policy import filtering, roles
 
 CASE = "Collection Case"
 LEADS = {roles.SUPERVISOR, roles.MANAGER, roles.GENERAL_MANAGER, roles.OWNER, "System Manager"}
@@ -158,7 +158,10 @@ def confirm(batch: str, assignments: str | list) -> int:
 
 def _store(batch: str, chosen: dict[str, str]):
 	today, stamp = nowdate(), now_datetime()
-	update_by_name(CASE, {case: {"collector": user} for case, user in chosen.items()})
+	deadline = frappe.db.get_value("Intake Batch", batch, "filtering_deadline")
+	update_by_name(
+		CASE, {case: {"collector": user, "filtering_deadline": deadline} for case, user in chosen.items()}
+	)
 	insert_children(
 		"Collection Case Reassignment",
 		CASE,
@@ -184,7 +187,6 @@ def _store(batch: str, chosen: dict[str, str]):
 			& todo.allocated_to.isin(sorted(leads))
 			& (todo.status == "Open")
 		).run()
-	deadline = frappe.db.get_value("Intake Batch", batch, "filtering_deadline")
 	text = _("New case from intake batch {0}: filter it by {1}.").format(batch, deadline or today)
 	assign_follow_ups(CASE, [(case, [user], text) for case, user in chosen.items()], today)
 	left = len(batch_cases(batch))
@@ -233,5 +235,67 @@ def alert_unallocated():
 			b.name,
 			_("Intake batch {0} from {1}: {2} cases are still unallocated at the end of the day.").format(
 				b.name, b.client, left
+			),
+		)
+
+
+def update_filtering(case: str):
+	"""New-case filtering (R-E4): the case's class from its filtering calls — Contactable once a call
+	reached someone, Lost Contact once the whole dial order was tried without — and who to dial next."""
+	if not frappe.db.get_value(CASE, case, "filtering_deadline"):
+		return
+	calls = frappe.get_all(
+		"Contact Log",
+		filters={"collection_case": case, "dial_party": ["is", "set"], "result_code": ["is", "set"]},
+		fields=["dial_party", "result_code"],
+		order_by="start_time asc",
+	)
+	attempts = [(c.dial_party, c.result_code) for c in calls]
+	found = filtering.classify(attempts)
+	stored = frappe.db.get_value(CASE, case, ["filtering_class", "filtering_done_on"], as_dict=True)
+	nxt = None if found else filtering.next_in_dial_order(p for p, _r in attempts)
+	frappe.db.set_value(
+		CASE,
+		case,
+		{
+			"filtering_class": found or "",
+			"filtering_done_on": (stored.filtering_done_on or nowdate()) if found else None,
+			"next_dial": nxt or "",
+		},
+		update_modified=False,
+	)
+
+
+def alert_filtering_at_risk():
+	"""The day before a filtering deadline, each batch's team lead hears how many accounts are not yet
+	classed (R-E4)."""
+	from frappe.utils import add_days
+
+	from collections_module.tasks import notify
+
+	debt = frappe.qb.DocType("Debt")
+	case = frappe.qb.DocType(CASE)
+	rows = (
+		frappe.qb.from_(case)
+		.join(debt)
+		.on(debt.collection_case == case.name)
+		.select(debt.intake_batch, Count(case.name).distinct())
+		.where(
+			(case.filtering_deadline == add_days(nowdate(), 1))
+			& ((case.filtering_class.isnull()) | (case.filtering_class == ""))
+			& (case.status != "Closed")
+			& debt.intake_batch.isnotnull()
+		)
+		.groupby(debt.intake_batch)
+		.run()
+	)
+	for batch, n in rows:
+		lead = frappe.db.get_value("Intake Batch", batch, "team_lead")
+		notify(
+			[lead] if lead else _role_users(roles.SUPERVISOR),
+			"Intake Batch",
+			batch,
+			_("Intake batch {0}: {1} accounts are not filtered yet, and the deadline is tomorrow.").format(
+				batch, n
 			),
 		)

@@ -45,6 +45,7 @@ def purge():
 	cases = frappe.get_all("Collection Case", filters={"customer": ["in", customers or [""]]}, pluck="name")
 	for doctype, field, values in (
 		("ToDo", "reference_name", cases),
+		("Contact Log", "collection_case", cases),
 		("Collection Case Invoice", "parent", cases),
 		("Collection Case Stage Log", "parent", cases),
 		("Collection Case Reassignment", "parent", cases),
@@ -244,4 +245,40 @@ class TestIntake(FrappeTestCase):
 		cases = {r.collection_case for r in seen}
 		self.assertEqual(len(cases), 110)
 		self.assertIn(one["case"], cases)
+		frappe.set_user("Administrator")
+
+		# new-case filtering: the dial order tried without reaching anyone makes the case "Lost Contact"
+		from frappe.client import insert
+		from frappe.desk.query_report import run as run_report
+
+		from collections_module.policy.filtering import DEFAULT_DIAL_ORDER
+		from collections_module.tests.utils import local_time
+
+		case = frappe.get_doc("Collection Case", one["case"])
+		self.assertEqual(str(case.filtering_deadline), str(batch.filtering_deadline))
+		case.update({"verified": 1, "debtor_timezone": "Asia/Shanghai"})
+		case.save(ignore_permissions=True)
+		frappe.set_user(one["collector"])
+		for minute, party in enumerate(DEFAULT_DIAL_ORDER):
+			self.assertIsNone(frappe.db.get_value("Collection Case", case.name, "filtering_class") or None)
+			self.assertEqual(frappe.db.get_value("Collection Case", case.name, "next_dial") or party, party)
+			insert(
+				{
+					"doctype": "Contact Log",
+					"collection_case": case.name,
+					"start_time": str(local_time("Asia/Shanghai", -1, 10, minute * 10)),
+					"channel": "Phone",
+					"direction": "Outbound",
+					"outcome": "No Answer",
+					"summary": f"Filtering call to {party}",
+					"dial_party": party,
+					"result_code": "No Answer" if minute % 2 else "Wrong Number",
+				}
+			)
+		self.assertEqual(frappe.db.get_value("Collection Case", case.name, "filtering_class"), "Lost Contact")
+		frappe.set_user(ROLE_USERS[roles.SUPERVISOR])
+		report = run_report("Filtering Progress", filters={"intake_batch": batch.name})
+		(row,) = [r for r in report["result"] if isinstance(r, dict) and r.get("group") == batch.name]
+		self.assertEqual((row["accounts"], row["done"], row["lost_contact"]), (770, 1, 1))
+		self.assertEqual(row["lost_contact_amount"], case.total_outstanding)
 		frappe.set_user("Administrator")

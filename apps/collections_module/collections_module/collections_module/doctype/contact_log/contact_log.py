@@ -27,12 +27,24 @@ class ContactLog(Document):
 		else:
 			keep_system_fields(self)
 		self.validate_promise()
+		self.validate_filtering()
+
+	def validate_filtering(self):
+		if bool(self.dial_party) != bool(self.result_code):
+			frappe.throw(_("A filtering call needs both the party dialled and the result."))
 
 	def validate_promise(self):
 		if self.outcome == "Promise to Pay" and not (flt(self.promise_amount) > 0 and self.promise_date):
 			frappe.throw(_("A promise to pay needs the promised amount and date."))
 
 	def on_update(self):
+		self.update_case()
+		if self.dial_party or self.result_code:
+			from collections_module.intake import update_filtering
+
+			update_filtering(self.collection_case)
+
+	def update_case(self):
 		"""The case shows the last contact and the next step before the next one starts (步步为营)."""
 		case = frappe.get_doc("Collection Case", self.collection_case)
 		latest = frappe.db.get_value(
