@@ -58,6 +58,11 @@ CASE_FIELDS = [
 	"unallocated_credit",
 	"policy_note",
 	"modified",
+	"total_outstanding",
+	"oldest_days_overdue",
+	"oldest_due_date",
+	"overdue_bucket",
+	"as_of_date",
 ]
 
 
@@ -968,7 +973,10 @@ def _store_cases(plans: list[CasePlan], report: RunReport):
 		return
 	values, rows, versions = {}, [], {}
 	for p in fresh:
-		values[p.case.name], row, change = _case_values(p, on_date, p.case)
+		changed, row, change = _case_values(p, on_date, p.case)
+		changed = {f: v for f, v in changed.items() if not _same(p.case.get(f), v)}
+		if changed:  # a case the day does not change is not written (nor its modified stamp moved)
+			values[p.case.name] = changed
 		if row:
 			rows.append({"parent": p.case.name, **row})
 		if change["changed"] or change["added"]:
@@ -976,7 +984,7 @@ def _store_cases(plans: list[CasePlan], report: RunReport):
 	update_by_name(CASE, values)
 	insert_children("Collection Case Stage Log", CASE, "stage_history", rows)
 	record_versions(CASE, versions)
-	_store_lines(fresh, on_date)
+	_store_lines([p for p in fresh if p.case.name in values or p.lines_changed or p.close], on_date)
 	closed = [p.case.name for p in fresh if p.close]
 	if closed:
 		close_follow_ups(CASE, closed)
@@ -988,6 +996,17 @@ def _store_cases(plans: list[CasePlan], report: RunReport):
 		p.case.modified = None  # written: this plan is spent
 		if p.notify:
 			_notify(p)
+
+
+def _same(stored, new) -> bool:
+	"""A stored value and the value the run would write are the same (dates, money, empty)."""
+	if stored in (None, "") or new in (None, ""):
+		return stored in (None, "") and new in (None, "")
+	if isinstance(new, float | int) and not isinstance(new, bool):
+		return flt(stored, 2) == flt(new, 2)
+	if isinstance(new, date):
+		return getdate(stored) == new
+	return stored == new
 
 
 def _store_lines(plans: list[CasePlan], on_date: date):

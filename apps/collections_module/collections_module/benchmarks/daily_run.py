@@ -83,8 +83,53 @@ def timed(label: str, ar: float | None = None, **kwargs):
 	return secs
 
 
-def main(customers: int = 200, invoices: int = 4, build: bool = True):
+def reset():
+	"""Take away everything the collections runs made (a throwaway site only), so the next run is a
+	first run again."""
+	for sql in (
+		"delete from `tabCollection Case Invoice` where parenttype = 'Collection Case'",
+		"delete from `tabCollection Case Stage Log` where parenttype = 'Collection Case'",
+		"delete from `tabCollection Case Reassignment` where parenttype = 'Collection Case'",
+		"delete from `tabCollection Case`",
+		"delete from `tabToDo` where reference_type = 'Collection Case'",
+		"delete from `tabComment` where reference_doctype = 'Collection Case'",
+		"delete from `tabVersion` where ref_doctype = 'Collection Case'",
+		"delete from `tabNotification Log` where document_type = 'Collection Case' or link = '/app/my-day'",
+		"delete from `tabStock Release Lock`",
+		"delete from `tabCollection Letter Invoice`",
+		"delete from `tabCollection Letter`",
+		"delete from `tabCollections Run Log`",
+	):
+		frappe.db.sql(sql)
+	frappe.db.commit()
+
+
+def timed_background(label: str, ar: float, on_date) -> float:
+	"""The scheduler's way: chunks queued as jobs on the long queue (start `bench worker --queue long`
+	workers first); seconds until the run's log says it finished."""
+	started = time.monotonic()
+	run(on_date, commit=True, background=True)
+	frappe.db.commit()
+	log = frappe.get_last_doc("Collections Run Log").name
+	while True:
+		time.sleep(0.25)
+		frappe.db.rollback()  # a fresh snapshot
+		status, chunks, cases = frappe.db.get_value("Collections Run Log", log, ["status", "chunks", "cases"])
+		if status != "Running":
+			break
+	secs = time.monotonic() - started
+	print(
+		f"{label}: {secs:.2f}s, {secs / ar:.2f}x the AR report, {cases} cases in {chunks} chunk jobs ({status})"
+	)
+	return secs
+
+
+def main(
+	customers: int = 200, invoices: int = 4, build: bool = True, fresh: bool = False, workers: bool = False
+):
 	frappe.flags.in_test = False
+	if fresh:
+		reset()
 	if build:
 		secs = build_ledger(int(customers), int(invoices))
 		n = int(customers) * int(invoices)
@@ -110,3 +155,8 @@ def main(customers: int = 200, invoices: int = 4, build: bool = True):
 	started = time.monotonic()
 	preview_policy(policy.name, [row.as_dict() for row in policy.stages])
 	print(f"preview of a policy change: {time.monotonic() - started:.2f}s")
+	if workers:  # the same days again, written by chunk jobs on the long queue's workers
+		timed_background("an ordinary day, by chunk jobs", ar, add_days(today(), 3))
+		frappe.db.sql("update `tabCollection Case` set last_follow_up_on = null where status != 'Closed'")
+		frappe.db.commit()
+		timed_background("a day when every case is due, by chunk jobs", ar, add_days(today(), 4))
