@@ -37,6 +37,18 @@ def update_by_name(doctype: str, values: dict[str, dict]):
 	)
 
 
+def _insert(doctype: str, fields: list[str], rows: list[tuple]):
+	"""One INSERT of ``rows`` (values of ``fields``), each with a new name and the stamps a save gives."""
+	if not rows:
+		return
+	stamp, user = now_datetime(), frappe.session.user
+	frappe.db.bulk_insert(
+		doctype,
+		["name", "creation", "modified", "owner", "modified_by", "docstatus", *fields],
+		[(frappe.generate_hash(length=10), stamp, stamp, user, user, 0, *row) for row in rows],
+	)
+
+
 def insert_children(doctype: str, parenttype: str, parentfield: str, rows: list[dict]):
 	"""Child rows appended to their parents (``parent`` in each row), numbered after the parent's last
 	row, in one statement."""
@@ -51,99 +63,36 @@ def insert_children(doctype: str, parenttype: str, parentfield: str, rows: list[
 			[parenttype, parentfield, *parents],
 		)
 	)
-	stamp, user = now_datetime(), frappe.session.user
 	fields = sorted({f for r in rows for f in r if f != "parent"})
 	values = []
 	for r in rows:
 		last[r["parent"]] = (last.get(r["parent"]) or 0) + 1
-		values.append(
-			(
-				frappe.generate_hash(length=10),
-				stamp,
-				stamp,
-				user,
-				user,
-				0,
-				last[r["parent"]],
-				r["parent"],
-				parenttype,
-				parentfield,
-				*[r.get(f) for f in fields],
-			)
-		)
-	frappe.db.bulk_insert(
-		doctype,
-		[
-			"name",
-			"creation",
-			"modified",
-			"owner",
-			"modified_by",
-			"docstatus",
-			"idx",
-			"parent",
-			"parenttype",
-			"parentfield",
-			*fields,
-		],
-		values,
-	)
+		values.append((last[r["parent"]], r["parent"], parenttype, parentfield, *[r.get(f) for f in fields]))
+	_insert(doctype, ["idx", "parent", "parenttype", "parentfield", *fields], values)
 
 
 def record_versions(doctype: str, changes: dict[str, dict]):
 	"""The timeline's 'changed' entries, as a save with track_changes would write them:
 	``{name: {"changed": [[field, old, new]], "added": [[table, row]]}}``."""
-	if not changes:
-		return
-	stamp, user = now_datetime(), frappe.session.user
-	values = []
-	for name, change in changes.items():
-		data = {
-			"changed": change.get("changed", []),
-			"added": change.get("added", []),
-			"removed": [],
-			"row_changed": [],
-			"data_import": None,
-		}
-		values.append(
-			(
-				frappe.generate_hash(length=10),
-				stamp,
-				stamp,
-				user,
-				user,
-				0,
-				doctype,
-				name,
-				frappe.as_json(data, indent=None),
-			)
-		)
-	frappe.db.bulk_insert(
+	empty = {"removed": [], "row_changed": [], "data_import": None}
+	_insert(
 		"Version",
+		["ref_doctype", "docname", "data"],
 		[
-			"name",
-			"creation",
-			"modified",
-			"owner",
-			"modified_by",
-			"docstatus",
-			"ref_doctype",
-			"docname",
-			"data",
+			(doctype, name, frappe.as_json({"changed": [], "added": [], **change, **empty}, indent=None))
+			for name, change in changes.items()
 		],
-		values,
 	)
 
 
-def assign_follow_ups(doctype: str, items: list[tuple[str, list[str], str]], on_date: date) -> dict:
+def assign_follow_ups(doctype: str, items: list[tuple[str, list[str], str]], on_date: date):
 	"""One open follow-up per person and record, for many records at once: ``items`` are
 	(record, users, description). An open ToDo is moved to ``on_date`` with the new description; a new
 	one is written with what Frappe's assignment leaves (the 'Assigned' comment on the timeline and the
-	record's ``_assign``). Returns {user: new follow-ups}; the run tells each person once, in a digest,
-	instead of one alert per record."""
+	record's ``_assign``). People are told once per run, not here (ladder_run._tell_follow_ups)."""
 	wanted = {(name, user): description for name, users, description in items for user in users}
 	if not wanted:
-		return {}
+		return
 	names = sorted({name for name, _user in wanted})
 	todo = frappe.qb.DocType("ToDo")
 	open_rows = (
@@ -166,51 +115,17 @@ def assign_follow_ups(doctype: str, items: list[tuple[str, list[str], str]], on_
 			moved[r.name] = {"date": on_date, "description": wanted.pop(key)}
 	update_by_name("ToDo", moved)
 
-	stamp, by = now_datetime(), frappe.session.user
-	full_names = _full_names({user for _name, user in wanted} | {by})
-	todos, comments, new_for = [], [], defaultdict(int)
+	by = frappe.session.user
+	names_of = full_names({user for _name, user in wanted} | {by})
+	todos, comments = [], []
 	for (name, user), description in sorted(wanted.items()):
-		todos.append(
-			(
-				frappe.generate_hash(length=10),
-				stamp,
-				stamp,
-				by,
-				by,
-				"Open",
-				"Medium",
-				on_date,
-				user,
-				description,
-				doctype,
-				name,
-				by,
-			)
-		)
-		comments.append(
-			(
-				frappe.generate_hash(length=10),
-				stamp,
-				stamp,
-				by,
-				by,
-				"Assigned",
-				doctype,
-				name,
-				_("{0} assigned {1}: {2}").format(full_names[by], full_names[user], description),
-				by,
-			)
-		)
+		todos.append(("Open", "Medium", on_date, user, description, doctype, name, by))
+		text = _("{0} assigned {1}: {2}").format(names_of.get(by, by), names_of.get(user, user), description)
+		comments.append(("Assigned", doctype, name, text, by))
 		holding[name].add(user)
-		new_for[user] += 1
-	frappe.db.bulk_insert(
+	_insert(
 		"ToDo",
 		[
-			"name",
-			"creation",
-			"modified",
-			"owner",
-			"modified_by",
 			"status",
 			"priority",
 			"date",
@@ -222,20 +137,9 @@ def assign_follow_ups(doctype: str, items: list[tuple[str, list[str], str]], on_
 		],
 		todos,
 	)
-	frappe.db.bulk_insert(
+	_insert(
 		"Comment",
-		[
-			"name",
-			"creation",
-			"modified",
-			"owner",
-			"modified_by",
-			"comment_type",
-			"reference_doctype",
-			"reference_name",
-			"content",
-			"comment_email",
-		],
+		["comment_type", "reference_doctype", "reference_name", "content", "comment_email"],
 		comments,
 	)
 	touched = {name for name, _user in wanted}
@@ -246,13 +150,19 @@ def assign_follow_ups(doctype: str, items: list[tuple[str, list[str], str]], on_
 			by_value[json.dumps(sorted(holding[name]))].append(name)
 		for value, group in by_value.items():
 			frappe.qb.update(table).set(table._assign, value).where(table.name.isin(group)).run()
-	return dict(new_for)
 
 
-def _full_names(users: set[str]) -> dict[str, str]:
-	rows = frappe.get_all("User", filters={"name": ["in", sorted(users)]}, fields=["name", "full_name"])
-	names = {r.name: r.full_name or r.name for r in rows}
-	return {u: names.get(u, u) for u in users}
+def full_names(users) -> dict[str, str]:
+	"""{user: full name (or the user id when it has none)} for the users given, in one query."""
+	users = sorted(u for u in users if u)
+	if not users:
+		return {}
+	return {
+		name: full_name or name
+		for name, full_name in frappe.db.sql(
+			"select name, full_name from `tabUser` where name in %(users)s", {"users": users}
+		)
+	}
 
 
 def close_follow_ups(doctype: str, names: list[str]):

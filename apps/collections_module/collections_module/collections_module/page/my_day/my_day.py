@@ -27,6 +27,7 @@ from frappe.utils import (
 )
 
 from collections_module import permissions
+from collections_module.bulk import full_names
 from collections_module.contact_conduct import HISTORY_DAYS, from_utc, rule_set, to_utc, valid_timezone
 from collections_module.messages import rule_name, tr, verdict_text
 from collections_module.policy import contact_rules as cr
@@ -117,7 +118,7 @@ def get_my_day(collector: str | None = None, limit: int | str | None = None) -> 
 	out = {
 		"today": str(today),
 		"collector": collector,
-		"collector_name": _full_names([collector]).get(collector) if collector else None,
+		"collector_name": full_names([collector]).get(collector) if collector else None,
 		"team": collector is None,
 		"is_lead": lead,
 		"total": total,
@@ -371,7 +372,7 @@ def _rows(shown: list, collector: str | None, today: date) -> list[dict]:
 	cases = [c for c, _r in shown]
 	contact = contact_status(cases)
 	follow_ups = _follow_ups(names, collector)
-	people = _full_names({c.collector for c in cases if c.collector})
+	people = full_names({c.collector for c in cases if c.collector})
 	actions = _actions()
 	words: dict[str, str] = {}
 
@@ -600,18 +601,6 @@ def contact_history(names: list[str], around: datetime) -> dict[str, list[cr.Con
 # --- for the leads --------------------------------------------------------------------------------
 
 
-def _full_names(users) -> dict[str, str]:
-	users = sorted(u for u in users if u)
-	if not users:
-		return {}
-	return {
-		name: full_name or name
-		for name, full_name in frappe.db.sql(
-			"select name, full_name from `tabUser` where name in %(users)s", {"users": users}
-		)
-	}
-
-
 def collector_choices() -> list[dict]:
 	"""Enabled users holding the Collector role, for the collector filter."""
 	has_role = frappe.qb.DocType("Has Role")
@@ -642,7 +631,7 @@ def _team_summary(scored: list) -> list[dict]:
 		g["cases"] += 1
 		g["amount"] += flt(c.total_outstanding)
 		g["expected"] += r.score
-	names = _full_names(groups)
+	names = full_names(groups)
 	return sorted(
 		(
 			{
