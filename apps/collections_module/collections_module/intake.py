@@ -10,11 +10,12 @@ from collections import defaultdict
 import frappe
 from frappe import _
 from frappe.query_builder.functions import Count, Sum
-from frappe.utils import flt, now_datetime, nowdate
+from frappe.utils import add_days, flt, now_datetime, nowdate
 
-from collections_module.bulk import assign_follow_ups, insert_children, update_by_name
+from collections_module.bulk import assign_follow_ups, full_names, insert_children, update_by_name
 from collections_module.policy import allocation as al
 from collections_module.policy import filtering, roles
+from collections_module.tasks import notify
 
 CASE = "Collection Case"
 LEADS = {roles.SUPERVISOR, roles.MANAGER, roles.GENERAL_MANAGER, roles.OWNER, "System Manager"}
@@ -88,7 +89,7 @@ def propose(batch: str) -> dict:
 	_only_leads()
 	frappe.has_permission("Intake Batch", "write", batch, throw=True)
 	proposal = al.allocate(collectors(), batch_cases(batch))
-	names = dict(frappe.get_all("User", fields=["name", "full_name"], as_list=True))
+	names = full_names(lo.collector for lo in proposal.loads)
 	customers = dict(
 		frappe.get_all(
 			CASE,
@@ -178,15 +179,7 @@ def _store(batch: str, chosen: dict[str, str]):
 			for case, user in chosen.items()
 		],
 	)
-	todo = frappe.qb.DocType("ToDo")
-	leads = {u for role in (roles.SUPERVISOR,) for u in _role_users(role)}
-	if leads:  # the follow-ups the daily run gave the team leads to allocate these cases
-		frappe.qb.update(todo).set(todo.status, "Cancelled").where(
-			(todo.reference_type == CASE)
-			& todo.reference_name.isin(list(chosen))
-			& todo.allocated_to.isin(sorted(leads))
-			& (todo.status == "Open")
-		).run()
+	_end_allocation_follow_ups(list(chosen))
 	text = _("New case from intake batch {0}: filter it by {1}.").format(batch, deadline or today)
 	assign_follow_ups(CASE, [(case, [user], text) for case, user in chosen.items()], today)
 	left = len(batch_cases(batch))
@@ -195,6 +188,35 @@ def _store(batch: str, chosen: dict[str, str]):
 		batch,
 		{"allocated": _allocated(batch)} | ({"status": "Allocated"} if not left else {}),
 	)
+
+
+def _end_allocation_follow_ups(cases: list[str]):
+	"""The follow-ups the daily run gave the team leads to allocate these cases are done — on cases at a
+	collector's stage only (CollectionCase.allocation_holders); at a supervisor's or higher stage the
+	follow-ups are the leads' own work and stay."""
+	leads = _role_users(roles.SUPERVISOR)
+	case = frappe.qb.DocType(CASE)
+	stage = frappe.qb.DocType("Collection Policy Stage")
+	at_collector_stage = (
+		frappe.qb.from_(case)
+		.left_join(stage)
+		.on(
+			(stage.parenttype == "Collection Policy")
+			& (stage.parent == case.policy)
+			& (stage.stage_name == case.current_stage)
+		)
+		.select(case.name)
+		.where(case.name.isin(cases) & (stage.owner_role.isnull() | (stage.owner_role == roles.COLLECTOR)))
+		.run(pluck=True)
+	)
+	if leads and at_collector_stage:
+		todo = frappe.qb.DocType("ToDo")
+		frappe.qb.update(todo).set(todo.status, "Cancelled").where(
+			(todo.reference_type == CASE)
+			& todo.reference_name.isin(at_collector_stage)
+			& todo.allocated_to.isin(leads)
+			& (todo.status == "Open")
+		).run()
 
 
 def _allocated(batch: str) -> int:
@@ -227,8 +249,6 @@ def alert_unallocated():
 		left = len(batch_cases(b.name))
 		if not left:
 			continue
-		from collections_module.tasks import notify
-
 		notify(
 			[b.team_lead] if b.team_lead else _role_users(roles.SUPERVISOR),
 			"Intake Batch",
@@ -242,7 +262,8 @@ def alert_unallocated():
 def update_filtering(case: str):
 	"""New-case filtering (R-E4): the case's class from its filtering calls — Contactable once a call
 	reached someone, Lost Contact once the whole dial order was tried without — and who to dial next."""
-	if not frappe.db.get_value(CASE, case, "filtering_deadline"):
+	stored = frappe.db.get_value(CASE, case, ["filtering_deadline", "filtering_done_on"], as_dict=True)
+	if not stored.filtering_deadline:
 		return
 	calls = frappe.get_all(
 		"Contact Log",
@@ -252,7 +273,6 @@ def update_filtering(case: str):
 	)
 	attempts = [(c.dial_party, c.result_code) for c in calls]
 	found = filtering.classify(attempts)
-	stored = frappe.db.get_value(CASE, case, ["filtering_class", "filtering_done_on"], as_dict=True)
 	nxt = None if found else filtering.next_in_dial_order(p for p, _r in attempts)
 	frappe.db.set_value(
 		CASE,
@@ -269,10 +289,6 @@ def update_filtering(case: str):
 def alert_filtering_at_risk():
 	"""The day before a filtering deadline, each batch's team lead hears how many accounts are not yet
 	classed (R-E4)."""
-	from frappe.utils import add_days
-
-	from collections_module.tasks import notify
-
 	debt = frappe.qb.DocType("Debt")
 	case = frappe.qb.DocType(CASE)
 	rows = (
