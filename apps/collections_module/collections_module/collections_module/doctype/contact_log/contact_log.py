@@ -8,8 +8,18 @@ from frappe.utils import flt, getdate
 
 from collections_module.contact_conduct import enforce, keep_system_fields, late_entries, record_facts, to_utc
 
-# what happened, as recorded: judged by the contact rules and not editable by a Collector once saved
-FACTS = ("collection_case", "start_time", "channel", "direction", "effective", "contact_point")
+# what happened, as recorded: judged by the contact rules (and, for a filtering call, classing the case)
+# and not editable by a Collector once saved
+FACTS = (
+	"collection_case",
+	"start_time",
+	"channel",
+	"direction",
+	"effective",
+	"contact_point",
+	"dial_party",
+	"result_code",
+)
 
 
 class ContactLog(Document):

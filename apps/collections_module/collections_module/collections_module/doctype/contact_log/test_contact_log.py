@@ -253,6 +253,7 @@ class TestContactFacts(CollectionsTestCase):
 			{"channel": "SMS"},
 			{"direction": "Inbound"},
 			{"collection_case": ready_case("Elsewhere").name},
+			{"dial_party": "Debtor", "result_code": "Reached Debtor"},  # would class the case
 		):
 			frappe.set_user(ROLE_USERS[roles.COLLECTOR])
 			self.assertRaises(frappe.PermissionError, frappe.client.save, {**stored, **change})
