@@ -261,3 +261,31 @@ def test_every_grade_is_explained(i):
 	assert [p for _, _, p in g.factors] == sorted((p for _, _, p in g.factors), reverse=True)
 	assert g.grade == (gr.worse_of(grade_for(g.score), "D") if i.blacklisted else grade_for(g.score))
 	assert g.text.startswith(f"{g.grade} ({g.score})")
+
+
+def test_the_override_wins_and_an_empty_override_leaves_the_computed_grade():
+	from collections_module.policy.grading import effective_grade
+
+	assert effective_grade("C", "A") == "A"
+	assert effective_grade("C", "") == "C"
+	assert effective_grade("C", None) == "C"
+	assert effective_grade(None, None) is None
+	assert effective_grade("B", "Z") == "B"  # not a grade: ignored
+
+
+def test_bands_from_settings_grade_at_their_edges():
+	from collections_module.policy.grading import bands_from, grade_for, validate_bands
+
+	bands = bands_from(10, 30, 50)
+	assert validate_bands(bands) == []
+	assert [grade_for(s, bands) for s in (0, 9, 10, 29, 30, 49, 50, 200)] == list("AABBCCDD")
+	assert validate_bands(bands_from(30, 30, 50))  # C must start above B
+
+
+def test_history_input_counts_unpaid_and_late_paid_invoices_as_late():
+	from collections_module.policy.grading import grade, history_input
+
+	i = history_input(10, 2, 3, 12.0, amount=1000.0, days_overdue=40)
+	assert (i.invoices_due, i.invoices_late, i.avg_days_late) == (10, 5, 12.0)
+	g = grade(i)
+	assert ("paid {0} of {1} invoices late", (5, 10), 10) in g.factors

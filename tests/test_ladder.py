@@ -319,3 +319,23 @@ def test_unusable_policies_never_take_a_customer_off_the_ladder():
 	assert choose_policy(None, [], "Off", usable).policy is None
 	# without the usable set every named policy counts, as resolve_policy
 	assert choose_policy("Off", [], "Default") == PolicyChoice("Off", "customer", ())
+
+
+def test_the_risk_grade_policy_comes_after_the_customer_and_before_the_group():
+	from collections_module.policy.ladder import choose_policy
+
+	usable = {"Default", "Group", "Firm", "Own"}
+	# the customer's own policy wins over its grade's
+	assert choose_policy("Own", ["Group"], "Default", usable, "Firm") == PolicyChoice("Own", "customer")
+	# the grade's policy wins over the group's and the default
+	assert choose_policy(None, ["Group"], "Default", usable, "Firm") == PolicyChoice("Firm", "grade")
+	assert choose_policy(None, [], "Default", usable, "Firm") == PolicyChoice("Firm", "grade")
+	# a grade without a policy: the group's, as before
+	assert choose_policy(None, ["Group"], "Default", usable, None) == PolicyChoice("Group", "group")
+	# a grade mapped to an unusable policy is skipped and reported, never leaves the case without one
+	assert choose_policy(None, ["Group"], "Default", usable, "Off") == PolicyChoice(
+		"Group", "group", ("Off",)
+	)
+	assert choose_policy("Gone", [], "Default", usable, "Off") == PolicyChoice(
+		"Default", "default", ("Gone", "Off")
+	)

@@ -31,12 +31,14 @@ from collections_module.letter_run import LetterPlan, apply_letters, plan_letter
 from collections_module.lock_run import LockPlan, apply_locks, plan_locks
 from collections_module.messages import tr
 from collections_module.policy import contact_rules as cr
+from collections_module.policy import grading
 from collections_module.policy import ladder as lad
 from collections_module.policy.dates import aging_bucket
 from collections_module.policy.ledger import OverdueLine, TermDue, overdue_lines, reminder_terms
 from collections_module.tasks import notify
 
 CASE = "Collection Case"
+GRADE_CHANGED = "Risk grade {0} → {1}."
 CASE_FIELDS = [
 	"name",
 	"customer",
@@ -63,6 +65,13 @@ CASE_FIELDS = [
 	"oldest_due_date",
 	"overdue_bucket",
 	"as_of_date",
+	"disputed",
+	"filtering_class",
+	"risk_grade",
+	"computed_grade",
+	"risk_score",
+	"grade_why",
+	"grade_override",
 ]
 
 
@@ -85,6 +94,8 @@ class CasePlan:
 	notify: dict[str, list[str]] = field(default_factory=dict)
 	promise: str | None = None  # Kept / Broken when the run settles a pending promise (R-D4)
 	debts: set = field(default_factory=set)  # lines that are Debts handed in, not Sales Invoices
+	grade: grading.Grade | None = None  # as the policy core computes it
+	risk_grade: str | None = None  # the grade the case is worked by (a supervisor's override first)
 
 
 @dataclass
@@ -380,6 +391,7 @@ def _run(on_date, dry_run, customers, follow_ups, reminders, commit=False, ladde
 		holders,
 		_promise_outcomes(open_cases, on_date),
 		{t.invoice for debt_terms in debts.values() for t in debt_terms},
+		_Grader(sorted({key[0] for key in keys}), on_date, settings),
 	)
 
 	for key in keys:
@@ -432,6 +444,72 @@ class _RunContext:
 	holders: dict
 	promises: dict
 	debts: set  # the lines that are Debts, not Sales Invoices
+	grader: "_Grader"
+
+
+class _Grader:
+	"""The risk grade of each case (R-E3, R-G3): its customer's records read once for the chunk, the
+	grade from the policy core, and the policy the settings give that grade."""
+
+	def __init__(self, customers: list[str], on_date: date, settings):
+		from collections_module.customer_record import payment_history, promise_history
+
+		self.on_date = on_date
+		self.paid = payment_history(customers, on_date)
+		self.promises = promise_history(customers, on_date)
+		self.blacklisted = _blacklisted(customers, on_date)
+		self.bands = grading.bands_from(
+			settings.grade_b_from or grading.DEFAULT_BANDS[grading.B],
+			settings.grade_c_from or grading.DEFAULT_BANDS[grading.C],
+			settings.grade_d_from or grading.DEFAULT_BANDS[grading.D],
+		)
+		if grading.validate_bands(self.bands):  # refused on save; never let a bad table stop the run
+			self.bands = grading.DEFAULT_BANDS
+		self.policies = {r.grade: r.policy for r in settings.get("grade_policies") or []}
+
+	def grade(self, customer: str, case, total: float, oldest: int) -> grading.Grade:
+		paid = self.paid.get(customer) or {}
+		due = int(paid.get("due") or 0)
+		settled = int(paid.get("paid") or 0)
+		avg_late = paid.get("avg_late")
+		return grading.grade(
+			grading.history_input(
+				due,
+				due - settled,
+				int(paid.get("paid_late") or 0),
+				None if avg_late is None else float(avg_late),
+				promises_broken=(self.promises.get(customer) or {}).get("broken", 0),
+				amount=total,
+				days_overdue=oldest,
+				contact=(case.filtering_class or None) if case else None,
+				blacklisted=customer in self.blacklisted,
+				disputed=bool(case and case.disputed),
+			),
+			bands=self.bands,
+		)
+
+
+def _blacklisted(customers: list[str], on_date: date) -> set[str]:
+	from collections_module.policy import stock_lock as sl
+
+	if not customers:
+		return set()
+	rows = frappe.get_all(
+		"Blacklist Entry",
+		filters={"customer": ["in", customers], "status": ["in", [sl.BL_ACTIVE, sl.BL_REMOVAL_PROPOSED]]},
+		fields=["customer", "status", "start_date", "expiry_date"],
+		limit_page_length=0,
+	)
+	return {
+		r.customer
+		for r in rows
+		if sl.blacklist_in_force(
+			r.status,
+			getdate(r.start_date) if r.start_date else None,
+			getdate(r.expiry_date) if r.expiry_date else None,
+			on_date,
+		)
+	}
 
 
 def _plan_case(key, case, reopen, lines, ctx: _RunContext):
@@ -440,7 +518,9 @@ def _plan_case(key, case, reopen, lines, ctx: _RunContext):
 	customer, company = key
 	total = round(sum(line.outstanding for line in lines), 2)
 	oldest = max(line.days_overdue for line in lines)
-	choice = policy_of(customer)
+	grade = ctx.grader.grade(customer, case, total, oldest)
+	worked_by = grading.effective_grade(grade.grade, case.grade_override if case else None)
+	choice = policy_of(customer, ctx.grader.policies.get(worked_by))
 	policy = choice.policy
 	stages = ladders.get(policy)
 	if not stages:
@@ -470,8 +550,10 @@ def _plan_case(key, case, reopen, lines, ctx: _RunContext):
 		total=total,
 		oldest_days=oldest,
 		policy=policy,
-		policy_note=policy_note(choice),
+		policy_note=policy_note(choice, worked_by),
 		decision=decision,
+		grade=grade,
+		risk_grade=worked_by,
 		reopen=reopen,
 		lines_changed=case is None or reopen or stored_lines.get(case.name) != signature,
 		promise=promise,
@@ -565,10 +647,11 @@ def _stored_lines(case_names: list[str]) -> dict[str, set]:
 	return out
 
 
-def policy_note(choice: lad.PolicyChoice) -> str:
+def policy_note(choice: lad.PolicyChoice, risk_grade: str | None = None) -> str:
 	"""Why the case follows its policy, in the user's words."""
 	source = {
 		"customer": _("The customer's own policy."),
+		"grade": _("The policy for risk grade {0}.").format(risk_grade),
 		"group": _("The customer group's policy."),
 		"default": _("The default policy."),
 	}[choice.source]
@@ -609,12 +692,12 @@ def _policy_resolver(customers: set[str], settings, usable: set[str]):
 			group = groups[group].parent_customer_group
 		return [groups[g].collection_policy for g in seen]
 
-	def policy_of(customer):
+	def policy_of(customer, grade_policy=None):
 		row = by_customer.get(customer)
 		if row is None:
-			return lad.choose_policy(None, [], settings.default_policy, usable)
+			return lad.choose_policy(None, [], settings.default_policy, usable, grade_policy)
 		return lad.choose_policy(
-			row.collection_policy, chain(row.customer_group), settings.default_policy, usable
+			row.collection_policy, chain(row.customer_group), settings.default_policy, usable, grade_policy
 		)
 
 	return policy_of
@@ -915,6 +998,10 @@ def _case_values(plan: CasePlan, on_date: date, case) -> tuple[dict, dict | None
 			"overdue_bucket": aging_bucket(plan.oldest_days),
 			"as_of_date": on_date,
 			"next_action_date": d.next_action_date,
+			"risk_grade": plan.risk_grade,
+			"computed_grade": plan.grade.grade,
+			"risk_score": plan.grade.score,
+			"grade_why": grading.grade_text(plan.grade, _),
 		}
 		row = None
 		if d.stage_changed:
@@ -937,6 +1024,21 @@ def _case_values(plan: CasePlan, on_date: date, case) -> tuple[dict, dict | None
 			}
 			values["current_stage"] = d.stage.name if d.stage else ""
 			values["stage_entered_on"] = d.entered_on
+		if grading.grade_change(case.get("risk_grade"), plan.risk_grade):
+			# logged like a stage change: on the stage's own row, or a row of its own (R-E3)
+			row = row or {
+				"changed_on": on_date,
+				"from_stage": case.current_stage or "",
+				"to_stage": case.current_stage or "",
+				"policy": plan.policy,
+				"days_overdue": plan.oldest_days,
+				"outstanding": plan.total,
+				"reason": tr(GRADE_CHANGED, [case.get("risk_grade") or "-", plan.risk_grade]),
+				"reason_template": GRADE_CHANGED,
+				"reason_args": frappe.as_json([case.get("risk_grade") or "-", plan.risk_grade], indent=None),
+			}
+			row["from_grade"] = case.get("risk_grade") or ""
+			row["to_grade"] = plan.risk_grade
 		if d.follow_up_due:
 			values["last_follow_up_on"] = on_date
 		if plan.promise:
@@ -944,7 +1046,7 @@ def _case_values(plan: CasePlan, on_date: date, case) -> tuple[dict, dict | None
 			values["status"] = after_promise(case.status, plan.promise)
 	changed = [
 		[f, case.get(f), values[f]]
-		for f in ("status", "current_stage", "policy")
+		for f in ("status", "current_stage", "policy", "risk_grade")
 		if f in values and (case.get(f) or "") != (values[f] or "")
 	]
 	return values, row, {"changed": changed, "added": [["stage_history", row]] if row else []}

@@ -239,3 +239,26 @@ def grade_text(g: Grade, translate) -> str:
 	]
 	head = f"{g.grade} ({g.score})"
 	return f"{head}: {', '.join(parts)}" if parts else head
+
+
+def bands_from(b_from: float, c_from: float, d_from: float) -> dict[str, float]:
+	"""The band table from the three starting scores an administrator sets (A always starts at 0)."""
+	return {A: 0, B: b_from, C: c_from, D: d_from}
+
+
+def effective_grade(computed: str | None, override: str | None) -> str | None:
+	"""The grade a case is worked by: a supervisor's override, else the computed grade."""
+	return override if override in GRADES else computed or None
+
+
+def history_input(
+	due: int, late_unpaid: int, paid_late: int, avg_days_late: float | None, **facts
+) -> GradeInput:
+	"""GradeInput from a customer's invoice record: the invoices due, how many of them are still
+	unpaid and how many were paid after their due date."""
+	return GradeInput(
+		invoices_due=due,
+		invoices_late=late_unpaid + paid_late,
+		avg_days_late=avg_days_late,
+		**facts,
+	)

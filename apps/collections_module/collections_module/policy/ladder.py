@@ -280,7 +280,7 @@ class PolicyChoice:
 	customer or its groups that could not be used (disabled, deleted or without stages)."""
 
 	policy: str | None
-	source: str  # "customer", "group" or "default"
+	source: str  # "customer", "grade", "group" or "default"
 	skipped: tuple[str, ...] = ()
 
 
@@ -289,10 +289,12 @@ def choose_policy(
 	group_policies: list[str | None],
 	default: str | None,
 	usable: set[str] | frozenset[str] | None = None,
+	grade_policy: str | None = None,
 ) -> PolicyChoice:
-	"""The customer's own policy, else the nearest customer group's (the group first, then its parents
-	upward), else the default. A named policy that is not ``usable`` never takes a customer off the
-	ladder: it is skipped (and reported), and the next in line applies."""
+	"""The customer's own policy, else the policy its case's risk grade maps to (R-E3, R-G3), else the
+	nearest customer group's (the group first, then its parents upward), else the default. A named
+	policy that is not ``usable`` never takes a customer off the ladder: it is skipped (and reported),
+	and the next in line applies."""
 	skipped: list[str] = []
 
 	def ok(policy):
@@ -305,6 +307,8 @@ def choose_policy(
 
 	if ok(customer_policy):
 		return PolicyChoice(customer_policy, "customer")
+	if ok(grade_policy):
+		return PolicyChoice(grade_policy, "grade", tuple(skipped))
 	for policy in group_policies:
 		if ok(policy):
 			return PolicyChoice(policy, "group", tuple(skipped))

@@ -7,8 +7,11 @@ from frappe.model.document import Document
 from frappe.utils import getdate, now_datetime, nowdate
 
 from collections_module.guards import invariant_key
-from collections_module.policy import roles
+from collections_module.messages import tr
+from collections_module.policy import grading, roles
 
+OVERRIDDEN = "Risk grade {0} → {1}, set by a supervisor: {2}"
+OVERRIDE_REMOVED = "Risk grade {0} → {1}: the override was removed."
 CASE_LEADS = {roles.SUPERVISOR, roles.MANAGER, roles.GENERAL_MANAGER, roles.OWNER, "System Manager"}
 
 
@@ -46,6 +49,7 @@ class CollectionCase(Document):
 				)
 		self.guard_lead_decisions()
 		self.apply_dispute()
+		self.apply_grade_override()
 		if self.has_value_changed("verified") and self.verified:
 			self.verified_by = frappe.session.user
 
@@ -77,7 +81,50 @@ class CollectionCase(Document):
 		elif self.status == "Paused":
 			self.status = "Open"
 
+	def apply_grade_override(self):
+		"""A supervisor's override of the risk grade (R-E3, R-G3): with a reason, logged like a stage
+		change; the case then follows that grade's policy (on_update runs the ladder for the customer).
+		The override is at permission level 1, which collectors only read."""
+		if self.is_new() or not self.has_value_changed("grade_override"):
+			return
+		if self.grade_override and not (self.grade_override_reason or "").strip():
+			frappe.throw(_("Give the reason for overriding the risk grade."))
+		self.grade_overridden_by = frappe.session.user if self.grade_override else None
+		if not self.grade_override:
+			self.grade_override_reason = None
+		worked_by = grading.effective_grade(self.computed_grade, self.grade_override)
+		if grading.grade_change(self.risk_grade, worked_by):
+			template, args = (
+				(OVERRIDDEN, [self.risk_grade or "-", worked_by, self.grade_override_reason.strip()])
+				if self.grade_override
+				else (OVERRIDE_REMOVED, [self.risk_grade or "-", worked_by])
+			)
+			self.append(
+				"stage_history",
+				{
+					"changed_on": nowdate(),
+					"from_stage": self.current_stage or "",
+					"to_stage": self.current_stage or "",
+					"from_grade": self.risk_grade or "",
+					"to_grade": worked_by,
+					"policy": self.policy,
+					"days_overdue": self.oldest_days_overdue,
+					"outstanding": self.total_outstanding,
+					"reason": tr(template, args),
+					"reason_template": template,
+					"reason_args": frappe.as_json(args, indent=None),
+					"notified": frappe.session.user,
+				},
+			)
+			self.risk_grade = worked_by
+		self.flags.regrade = self.status != "Closed"
+
 	def on_update(self):
+		if self.flags.regrade:  # the grade's policy applies at once, not at the next daily run
+			from collections_module.ladder_run import run
+
+			self.flags.regrade = False
+			run(customers=[self.customer], follow_ups=False, reminders=False)
 		before = self.get_doc_before_save()
 		if self.disputed and not (before and before.disputed):
 			self.notify_dispute()
