@@ -247,3 +247,44 @@ def test_chinese_collector_reads_the_case_in_chinese(as_user):
 	if elsewhere:
 		warnings.warn(f"English elsewhere on the 简体中文 case form: {sorted(elsewhere)}", stacklevel=1)
 	assert not english, f"English left on the 简体中文 case form: {sorted(english)}"
+
+
+def test_team_lead_allocates_a_batch_and_follows_its_filtering(as_user):
+	page = as_user("demo.supervisor@example.com")
+	open_desk(page, "intake-batch")
+	batch = (
+		call(
+			page,
+			"frappe.client.get_value",
+			doctype="Intake Batch",
+			filters={"client": "Demo Harbour Bank"},
+			fieldname=["name", "allocated", "debt_count"],
+		)
+		or {}
+	)
+	assert batch.get("name"), "no demo intake batch: rebuild the demo (collections demo --remove, then demo)"
+	assert (batch["debt_count"], batch["allocated"]) == (10, 4)
+	open_form(page, "Intake Batch", batch["name"])
+	expect(page.locator('.frappe-control[data-fieldname="import_on_time"]')).to_contain_text("Met")
+	shot(page, "team_lead_batch")
+
+	# Allocate: a proposal for the six waiting cases, each with its reason, and every collector's load
+	page.locator(".page-actions button", has_text="Allocate").click()
+	text = dialog_text(page)
+	assert "Allocation proposal" in page.locator(".modal.show .modal-title").last.inner_text()
+	assert len(re.findall(r"Demo Debtor", text)) == 6, text
+	assert "Open Cases Before" in text and "Capacity (Open Cases)" in text
+	assert re.search(r"\d+ → \d+", text), text  # each case's load before and after
+	shot(page, "team_lead_allocation_proposal")
+	page.locator(".modal.show .btn-primary", has_text="Confirm Allocation").click()
+	expect(page.locator(".desk-alert", has_text="6 cases allocated")).to_be_visible()
+	page.wait_for_function("() => cur_frm.doc.allocated === 10")
+
+	# Filtering Progress: per collector, due, done and contactable against lost, with amounts
+	open_desk(page, "query-report/Filtering Progress")
+	page.locator(".dt-scrollable .dt-row").first.wait_for()
+	page.wait_for_load_state("networkidle")
+	report = page.locator(".report-wrapper").inner_text()
+	assert "Contactable" in report and "Lost Contact" in report, report
+	assert batch["name"] in report, report
+	shot(page, "team_lead_filtering_progress")

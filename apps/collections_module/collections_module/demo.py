@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import frappe
 from frappe import _
 from frappe.model.workflow import apply_workflow
-from frappe.utils import add_days, getdate, nowdate
+from frappe.utils import add_days, add_to_date, getdate, now_datetime, nowdate
 
 from collections_module.contact_conduct import from_utc
 from collections_module.policy import roles
@@ -69,6 +69,24 @@ CUSTOMERS = [
 	("Demo Orchid Pharmacy", [25], 3_600, COLLECTOR),  # promise broken
 	("Demo Cedar Print", [35], 7_200, COLLECTOR_ZH),  # disputes the debt
 ]
+
+
+# Accounts handed in by a client (委托): a batch of debts, four allocated and filtered, the rest waiting
+# for the team lead's allocation. (debtor, region, principal, days overdue at intake)
+CLIENT = "Demo Harbour Bank"
+DEBTORS = [
+	("Demo Debtor Zhao Lei", "North", 12_000, 95),
+	("Demo Debtor Qian Min", "South", 8_500, 64),
+	("Demo Debtor Sun Hao", "North", 4_200, 40),
+	("Demo Debtor Li Na", "South", 15_800, 130),
+	("Demo Debtor Zhou Jie", "North", 3_100, 35),
+	("Demo Debtor Wu Fang", "South", 6_700, 50),
+	("Demo Debtor Zheng Tao", "North", 9_900, 75),
+	("Demo Debtor Wang Yan", "South", 2_600, 33),
+	("Demo Debtor Feng Bo", "North", 21_000, 180),
+	("Demo Debtor Chen Xi", "South", 5_400, 45),
+]
+DEMO_TEAM = "Demo Team"
 
 
 def exists() -> bool:
@@ -150,6 +168,7 @@ def _build():
 		"Call the CFO about two instalments",
 	)
 	_callback("Demo Lotus Electronics", -2, "客户财务请我们今天回电确认付款日期", "回电确认付款日期")
+	_intake()
 
 
 def remove(quiet: bool = False):
@@ -197,6 +216,7 @@ def remove(quiet: bool = False):
 		drop("Collection Case", cases)
 
 	drop_collections()
+	_remove_intake()
 	journals = {
 		r.parent
 		for r in frappe.get_all(
@@ -264,6 +284,104 @@ def remove(quiet: bool = False):
 		f"Demo removed: {len(customers)} customers, {len(items)} items and {len(trash)} documents, "
 		f"{len(users)} users."
 	)
+
+
+def _intake():
+	"""A client's batch of debts: four allocated by the team lead and filtered (one reached, one lost
+	after the whole dial order), six waiting for allocation."""
+	from collections_module.intake import confirm, propose
+	from collections_module.policy import filtering
+
+	if not frappe.db.exists("Collection Client", CLIENT):
+		frappe.get_doc({"doctype": "Collection Client", "client_name": CLIENT}).insert()
+	for user in (COLLECTOR, COLLECTOR_2, COLLECTOR_ZH):
+		frappe.get_doc(
+			{
+				"doctype": "Collector Profile",
+				"user": user,
+				"team": DEMO_TEAM,
+				"active": 1,
+				"capacity_cases": 12,
+			}
+		).insert(ignore_permissions=True)
+	batch = frappe.get_doc(
+		{
+			"doctype": "Intake Batch",
+			"client": CLIENT,
+			"company": _company(),
+			"received_at": add_to_date(now_datetime(), minutes=-40),
+			"team_lead": SUPERVISOR,
+		}
+	).insert()
+	currency = frappe.get_cached_value("Company", _company(), "default_currency")
+	for i, (debtor, region, principal, days) in enumerate(DEBTORS):
+		frappe.get_doc(
+			{
+				"doctype": "Debt",
+				"client": CLIENT,
+				"account_no": f"HB-{i + 1:05d}",
+				"intake_batch": batch.name,
+				"company": _company(),
+				"product": "Credit Card",
+				"due_date": add_days(_today(), -days),
+				"debtor_name": debtor,
+				"debtor_type": "Person",
+				"id_number": f"DEMO{i + 1:014d}",
+				"phones": f"1380000{i + 1:04d}",
+				"employer": "Harbour Trading Co.",
+				"region": region,
+				"principal": principal,
+				"interest": round(principal * 0.05),
+				"fees": 50,
+				"currency": currency,
+			}
+		).insert()
+	proposal = propose(batch.name)
+	confirm(batch.name, proposal["assignments"][:4])
+	cases = [a["case"] for a in proposal["assignments"][:2]]
+	for case in cases:
+		frappe.db.set_value("Collection Case", case, {"verified": 1, "debtor_timezone": TZ})
+	reached, lost = (frappe.db.get_value("Collection Case", c, "customer") for c in cases)
+	_contact(
+		reached,
+		-1,
+		"Callback Requested",
+		"Employer's HR confirmed he still works there; he will call back",
+		hour=9,
+		dial_party=filtering.EMPLOYER,
+		result_code="Reached Third Party",
+	)
+	for hour, party in enumerate(filtering.DEFAULT_DIAL_ORDER, start=9):
+		_contact(
+			lost,
+			-1,
+			"Wrong Number",
+			f"{party}: number not in service",
+			hour=hour,
+			effective=0,
+			dial_party=party,
+			result_code="Number Not In Service",
+		)
+
+
+def _remove_intake():
+	"""The demo client's debts, batches and the demo team's profiles (a debt is never deleted through
+	the desk: straight from the database, with its repayments)."""
+	debts = frappe.get_all("Debt", filters={"client": CLIENT}, pluck="name")
+	if debts:
+		frappe.db.delete("Debt Repayment", {"parent": ["in", debts]})
+		frappe.db.delete("Debt", {"name": ["in", debts]})
+	for batch in frappe.get_all("Intake Batch", filters={"client": CLIENT}, pluck="name"):
+		frappe.delete_doc("Intake Batch", batch, force=True, ignore_permissions=True, delete_permanently=True)
+		_forget("Intake Batch", batch)
+	if frappe.db.exists("Collection Client", CLIENT):
+		frappe.delete_doc(
+			"Collection Client", CLIENT, force=True, ignore_permissions=True, delete_permanently=True
+		)
+	for profile in frappe.get_all("Collector Profile", filters={"team": DEMO_TEAM}, pluck="name"):
+		frappe.delete_doc(
+			"Collector Profile", profile, force=True, ignore_permissions=True, delete_permanently=True
+		)
 
 
 def _forget(doctype, name):

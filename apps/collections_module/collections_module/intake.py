@@ -88,8 +88,11 @@ def propose(batch: str) -> dict:
 	reader's language, and every collector's load before and after."""
 	_only_leads()
 	frappe.has_permission("Intake Batch", "write", batch, throw=True)
-	proposal = al.allocate(collectors(), batch_cases(batch))
-	names = full_names(lo.collector for lo in proposal.loads)
+	team = collectors()
+	proposal = al.allocate(team, batch_cases(batch))
+	taking = {c.id for c in team if c.active}  # those who take no new cases are not shown
+	loads = [lo for lo in proposal.loads if lo.collector in taking]
+	names = full_names(lo.collector for lo in loads)
 	customers = dict(
 		frappe.get_all(
 			CASE,
@@ -118,7 +121,7 @@ def propose(batch: str) -> dict:
 				"amount_after": lo.amount_after,
 				"capacity_amount": lo.capacity_amount,
 			}
-			for lo in proposal.loads
+			for lo in loads
 		],
 	}
 
