@@ -136,6 +136,7 @@ def enforce(
 		bool(case.disputed), bool(case.verified) or not require, contact_flag(case, contact_point)
 	)
 	if not gate.allowed and direction == cr.OUTBOUND:
+		record_refusal(doc, case, channel, rule_name(gate.rule), _(gate.message))
 		frappe.throw(
 			_(gate.message),
 			ContactNotAllowed,
@@ -186,17 +187,40 @@ def enforce(
 		)
 		return
 	nxt = verdict.next_allowed
-	frappe.throw(
-		_("{0} Rule: {1} ({2}). Next allowed: {3} debtor's time ({4} here).").format(
-			verdict_text(verdict),
-			rule_name(verdict.rule),
-			rules.name,
-			f"{nxt:%Y-%m-%d %H:%M}",
-			f"{from_utc(nxt):%Y-%m-%d %H:%M}",
-		),
-		ContactNotAllowed,
-		title=_("Contact not allowed"),
+	message = _("{0} Rule: {1} ({2}). Next allowed: {3} debtor's time ({4} here).").format(
+		verdict_text(verdict),
+		rule_name(verdict.rule),
+		rules.name,
+		f"{nxt:%Y-%m-%d %H:%M}",
+		f"{from_utc(nxt):%Y-%m-%d %H:%M}",
 	)
+	record_refusal(doc, case, channel, rule_name(verdict.rule), message)
+	frappe.throw(message, ContactNotAllowed, title=_("Contact not allowed"))
+
+
+def record_refusal(doc, case, channel: str, rule: str, message: str):
+	"""A refused contact is counted in the collector's performance (R-G1): the refusal rolls the save
+	back, so it is written once the rollback is done, in a transaction of its own."""
+	values = {
+		"doctype": "Contact Refusal",
+		"refused_at": now_datetime(),
+		"collector": frappe.session.user,
+		"collection_case": case.name,
+		"record_type": _(doc.doctype),
+		"channel": _(channel) if channel else "",
+		"rule": rule,
+		"message": message,
+	}
+
+	def write():
+		try:
+			frappe.get_doc(values).insert(ignore_permissions=True)
+			frappe.db.commit()
+		except Exception:
+			frappe.db.rollback()
+			frappe.log_error("Contact refusal not recorded")
+
+	frappe.db.after_rollback.add(write)
 
 
 FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks of phones and desks differ a little

@@ -206,7 +206,8 @@ INDEXES = {
 		["status", "next_action_date"],
 	],
 	"Collection Case Invoice": [["sales_invoice"]],
-	"Contact Log": [["collection_case", "start_time"]],
+	"Contact Log": [["collection_case", "start_time"], ["start_time"], ["promise_date"]],
+	"Contact Refusal": [["refused_at"]],
 	"Visit Record": [["collection_case", "actual_time"]],
 	"Stock Release Lock": [["customer", "company", "status"]],
 	# My Day's follow-ups due: a collector's open ToDos by date

@@ -47,11 +47,32 @@ class CollectionCase(Document):
 				frappe.throw(
 					_("Only a collection supervisor (or above) assigns a case."), frappe.PermissionError
 				)
+		self.log_assignment()
 		self.guard_lead_decisions()
 		self.apply_dispute()
 		self.apply_grade_override()
 		if self.has_value_changed("verified") and self.verified:
 			self.verified_by = frappe.session.user
+
+	def log_assignment(self):
+		"""Every change of collector is a row of the case's hand-over history, which decides whose a
+		payment is in the performance reports (R-G1); ``reassign`` writes its own row with the reason."""
+		if not self.has_value_changed("collector") or self.flags.reassignment_logged:
+			return
+		before = None if self.is_new() else self.get_doc_before_save()
+		previous = before.collector if before else None
+		if (previous or None) == (self.collector or None):
+			return
+		self.append(
+			"reassignments",
+			{
+				"reassigned_on": now_datetime(),
+				"from_collector": previous,
+				"to_collector": self.collector,
+				"reason": _("Assigned on the case form."),
+				"reassigned_by": frappe.session.user,
+			},
+		)
 
 	def guard_lead_decisions(self):
 		"""A collector may raise a dispute and record a verification they made; only a supervisor (or
@@ -270,5 +291,6 @@ def reassign(case: str, collector: str, reason: str) -> str:
 		},
 	)
 	doc.collector = collector
+	doc.flags.reassignment_logged = True
 	doc.save(ignore_permissions=True)  # the follow-ups move in on_update, as for any change of collector
 	return doc.name
