@@ -61,10 +61,15 @@ def targets_by_month(start, end) -> dict[str, float]:
 
 @frappe.whitelist()
 def recovered_this_month(filters=None):
-	"""Number card: received on open cases since the first of the month."""
-	_only_leads()
+	"""Number card: received on open cases since the first of the month; a collector's own (the
+	payments credited to them, as in Collector Performance)."""
 	today = getdate(nowdate())
-	return sum(recovered_by_month(get_first_day(today), today).values())
+	if set(frappe.get_roles()) & LEADS:
+		return sum(recovered_by_month(get_first_day(today), today).values())
+	from collections_module.performance import gather
+
+	mine = gather(get_first_day(today), today).collectors.get(frappe.session.user)
+	return mine.received if mine else 0
 
 
 @frappe.whitelist()

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import frappe
 from frappe.desk.form.assign_to import add as assign
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import add_days, flt, getdate
+from frappe.utils import add_days, flt, get_first_day, getdate, nowdate
 
 from collections_module.policy import roles
 from collections_module.tests.utils import (
@@ -456,9 +456,13 @@ class TestWorkspaceCards(CollectionsTestCase):
 				"Collections My Due Today",
 				"Collections Promises Due This Week",
 				"Collections Blocked Shipments",
+				"Collections Recovered This Month",
 			},
 		)
-		self.assertEqual([c.chart_name for c in ws.charts], ["Collections Overdue by Stage"])
+		self.assertEqual(
+			[c.chart_name for c in ws.charts],
+			["Collections Overdue by Stage", "Collections Recovered vs Target"],
+		)
 		page = frappe.get_doc("Page", "my-day")
 		self.assertTrue(set(roles.ALL) <= {r.role for r in page.roles})
 		# what the desk shows a collector on the workspace: My Day, the cards, the chart
@@ -473,6 +477,14 @@ class TestWorkspaceCards(CollectionsTestCase):
 			<= {c.label for c in shown["number_cards"]["items"]}
 		)
 		self.assertIn("Overdue by Stage", [c.label for c in shown["charts"]["items"]])
+		# the team's recovery is for the leads; a collector's card counts their own
+		self.assertNotIn("Recovered vs Target", [c.label for c in shown["charts"]["items"]])
+		from collections_module.performance import gather
+
+		month = gather(get_first_day(nowdate()), nowdate()).collectors.get(COLLECTOR)
+		self.assertEqual(
+			desk_call("collections_module.dashboards.recovered_this_month"), month.received if month else 0
+		)
 		frappe.set_user(WAREHOUSE_USER)
 		shown = desk_call(
 			"frappe.desk.desktop.get_desktop_page",
