@@ -120,7 +120,13 @@ scheduler_events = {
 		"collections_module.intake.alert_filtering_at_risk",
 	],
 	# debts handed in are allocated the same day (R-E2): at 18:00 the team lead hears of what is left
-	"cron": {"0 18 * * *": ["collections_module.intake.alert_unallocated"]},
+	"cron": {
+		"0 18 * * *": ["collections_module.intake.alert_unallocated"],
+		# Monday: last week's call-quality sample and the weekly report drafts (R-G1, R-G2);
+		# Wednesday: the supervisors hear whose report is missing
+		"0 7 * * 1": ["collections_module.team.sample_calls", "collections_module.team.draft_weekly_reports"],
+		"0 9 * * 3": ["collections_module.team.alert_missing_weekly_reports"],
+	},
 }
 
 # Record-level security (R-G5): a Collector sees only the cases assigned to them (and the contacts,
@@ -135,6 +141,10 @@ permission_query_conditions = {
 	"Customer Statement": "collections_module.permissions.statement_query",
 	"Stock Release Lock": "collections_module.permissions.stock_release_lock_query",
 	"Debt": "collections_module.permissions.debt_query",
+	"Weekly Report": "collections_module.permissions.weekly_report_query",
+	"Call Quality Review": "collections_module.permissions.quality_review_query",
+	"Collection Target": "collections_module.permissions.target_query",
+	"Contact Refusal": "collections_module.permissions.refusal_query",
 }
 has_permission = {
 	"Collection Case": "collections_module.permissions.collection_case_has_permission",
@@ -146,4 +156,8 @@ has_permission = {
 	"Customer Statement": "collections_module.permissions.statement_has_permission",
 	"Stock Release Lock": "collections_module.permissions.stock_release_lock_has_permission",
 	"Debt": "collections_module.permissions.case_record_has_permission",
+	"Weekly Report": "collections_module.permissions.own_record_has_permission",
+	"Call Quality Review": "collections_module.permissions.own_record_has_permission",
+	"Collection Target": "collections_module.permissions.own_record_has_permission",
+	"Contact Refusal": "collections_module.permissions.own_record_has_permission",
 }

@@ -140,3 +140,34 @@ def stock_release_lock_has_permission(doc, ptype: str = "read", user: str | None
 	if _works_collections(user):
 		return None
 	return None if doc.get("status") in BLOCKING_STATES else False
+
+
+def own_record_query(user: str | None = None, doctype: str = "Weekly Report") -> str:
+	"""A collector's own weekly reports, call reviews, targets and refused contacts; the leads see all."""
+	user = user or frappe.session.user
+	if _sees_all(user):
+		return ""
+	return f"`tab{doctype}`.`collector` = {frappe.db.escape(user)}"
+
+
+def weekly_report_query(user=None):
+	return own_record_query(user, "Weekly Report")
+
+
+def quality_review_query(user=None):
+	return own_record_query(user, "Call Quality Review")
+
+
+def target_query(user=None):
+	return own_record_query(user, "Collection Target")
+
+
+def refusal_query(user=None):
+	return own_record_query(user, "Contact Refusal")
+
+
+def own_record_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
+	user = user or frappe.session.user
+	if _sees_all(user) or (_stored(doc, "collector") == user and doc.get("collector") == user):
+		return None
+	return False
