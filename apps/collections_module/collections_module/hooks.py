@@ -46,6 +46,7 @@ _WORKFLOW_ACTIONS += ["Request Approval", "Issue"]
 # and waivers (R-C8) by the manager levels. Each is a Workflow an administrator can edit in the desk.
 _WORKFLOWS = ["Stock Release Lock", "Blacklist Entry", "Repayment Plan", "Collection Waiver"]
 _WORKFLOWS += ["Customer Statement", "Collection Letter"]  # R-A2/R-A3 cycle; R-B8 letters (owner approves)
+_WORKFLOWS += ["Legal Action"]  # R-F1..R-F3: agency, lawyer, courts only with the owner's approval
 
 fixtures = [
 	{"dt": "Role", "filters": [["name", "in", _ROLES]]},

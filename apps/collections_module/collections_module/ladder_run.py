@@ -31,7 +31,7 @@ from collections_module.letter_run import LetterPlan, apply_letters, plan_letter
 from collections_module.lock_run import LockPlan, apply_locks, plan_locks
 from collections_module.messages import tr
 from collections_module.policy import contact_rules as cr
-from collections_module.policy import grading
+from collections_module.policy import grading, roles
 from collections_module.policy import ladder as lad
 from collections_module.policy.dates import aging_bucket
 from collections_module.policy.ledger import OverdueLine, TermDue, overdue_lines, reminder_terms
@@ -118,9 +118,10 @@ class RunReport:
 	warnings: list[str] = field(default_factory=list)
 	failures: list[str] = field(default_factory=list)
 	stale: list[str] = field(default_factory=list)  # customers whose case changed while being written
+	legal: list[tuple[str, str, tuple]] = field(default_factory=list)  # (case, reason, args) for review
 
 	def merge(self, other: "RunReport"):
-		for name in ("cases", "reminders", "locks", "letters", "warnings", "failures", "stale"):
+		for name in ("cases", "reminders", "locks", "letters", "warnings", "failures", "stale", "legal"):
 			getattr(self, name).extend(getattr(other, name))
 
 	def lines(self) -> list[str]:
@@ -149,6 +150,7 @@ class RunReport:
 			)
 		out += [lock.line() for lock in self.locks]
 		out += [letter.line() for letter in self.letters]
+		out += [f"LEGAL  {case}: legal review proposed ({tr(t, a)})" for case, t, a in self.legal]
 		out += [f"WARN   {w}" for w in self.warnings]
 		out.append(
 			f"{len(self.cases)} cases touched, {sum(1 for p in self.cases if p.decision and p.decision.follow_up_due)} "
@@ -418,6 +420,7 @@ def _run(on_date, dry_run, customers, follow_ups, reminders, commit=False, ladde
 		owing = {key for key, lines in overdue.items() if lines}
 		report.locks = plan_locks(report.cases, ladders, on_date, customers, owing)
 		report.letters = plan_letters(report.cases)
+		report.legal = _plan_legal_reviews(report.cases, ctx.grader, settings)
 
 	if reminders:
 		report.reminders = _plan_reminders(invoices, policy_of, ladders, on_date)
@@ -571,6 +574,56 @@ def _plan_case(key, case, reopen, lines, ctx: _RunContext):
 		plan.owners = lad.stage_owners(decision.stage, case.collector if case else None, holders)
 	plan.notify = {role: holders.get(role, []) for role in decision.notify_roles}
 	return plan
+
+
+def _plan_legal_reviews(plans: list[CasePlan], grader: "_Grader", settings) -> list[tuple[str, str, tuple]]:
+	"""Open cases whose customer cannot be reached or broke promises N times (settings) are proposed
+	for a legal review (R-F4), once: a case that has had a legal action is not proposed again."""
+	from collections_module.policy import legal
+
+	threshold = settings.legal_review_broken_promises or 0
+	candidates = []
+	for p in plans:
+		if p.close or p.case is None or p.reopen or p.case.status == "Legal":
+			continue
+		broken = (grader.promises.get(p.customer) or {}).get("broken", 0)
+		propose, template, args = legal.propose_legal_review(
+			p.case.filtering_class == grading.LOST_CONTACT, broken, threshold
+		)
+		if propose:
+			candidates.append((p.case.name, template, args))
+	if not candidates:
+		return []
+	had = set(
+		frappe.get_all(
+			"Legal Action",
+			filters={"collection_case": ["in", [c[0] for c in candidates]]},
+			pluck="collection_case",
+		)
+	)
+	return [c for c in candidates if c[0] not in had]
+
+
+def _propose_legal(case: str, template: str, args: tuple):
+	from collections_module.policy import legal
+
+	action = frappe.get_doc(
+		{
+			"doctype": "Legal Action",
+			"collection_case": case,
+			"legal_type": legal.LAWYERS_LETTER,
+			"proposed_by_run": 1,
+			"reason": tr("Legal review proposed: {0}.", [tr(template, args)]),
+		}
+	)
+	action.flags.ignore_permissions = True
+	action.insert()
+	notify(
+		role_holders().get(roles.MANAGER, []),
+		"Legal Action",
+		action.name,
+		tr("Case {0} is proposed for a legal review: {1}.", [case, tr(template, args)]),
+	)
 
 
 def _plan_reminders(invoices, policy_of, ladders, on_date) -> list[ReminderPlan]:
@@ -734,7 +787,6 @@ def _promise_outcomes(open_cases, on_date: date) -> dict[str, str]:
 
 
 def role_holders() -> dict[str, list[str]]:
-	from collections_module.policy import roles
 
 	has_role = frappe.qb.DocType("Has Role")
 	user = frappe.qb.DocType("User")
@@ -784,6 +836,7 @@ def _apply(report: RunReport):
 		(f"lock of {p.customer} / {p.company}", apply_locks, ([p], report.on_date)) for p in report.locks
 	]
 	units += [(f"letter of {p.customer} / {p.company}", apply_letters, ([p],)) for p in report.letters]
+	units += [(f"legal review of {case}", _propose_legal, (case, t, a)) for case, t, a in report.legal]
 	units += [(f"reminder for {r.invoice}", _send_reminder, (r,)) for r in report.reminders]
 	for label, fn, args in units:
 		_isolated(label, fn, args, failures)

@@ -22,6 +22,11 @@ frappe.ui.form.on("Collection Case", {
 			}
 		}
 		if (frappe.user.has_role(CASE_LEADS)) add_reassign_button(frm);
+		if (frappe.user.has_role(CASE_LEADS) && !frm.doc.legal_action && frm.doc.status !== "Closed") {
+			frm.add_custom_button(__("Propose Legal Action"), () =>
+				frappe.new_doc("Legal Action", { collection_case: frm.doc.name })
+			);
+		}
 	},
 });
 
@@ -30,7 +35,9 @@ function set_why_headline(frm) {
 	const doc = frm.doc;
 	const history = doc.stage_history || [];
 	if (!doc.current_stage || !history.length) return;
-	const entry = history.filter((row) => row.to_stage === doc.current_stage).slice(-1)[0] || history.slice(-1)[0];
+	// the row the stage was entered on (a row that only logs a change of risk grade keeps the stage)
+	const entered_rows = history.filter((row) => row.to_stage === doc.current_stage && row.from_stage !== row.to_stage);
+	const entry = entered_rows.slice(-1)[0] || history.slice(-1)[0];
 	const esc = frappe.utils.escape_html;
 	// in the company currency, as the form shows the figures (the fields' Currency option)
 	const money = (value) => frappe.format(value || 0, frm.fields_dict.total_outstanding.df, { inline: true }, doc);
