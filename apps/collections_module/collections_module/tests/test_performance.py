@@ -150,6 +150,29 @@ class TestPerformance(CollectionsTestCase):
 		# a collector sees their own row only
 		self.assertEqual(list(rows("Collector Performance", A, start, end)), [A])
 
+		# which strategy paid: the outcome evaluation's recovered adds up to the ledger's receipts
+		frappe.set_user("cm.manager@example.com")
+		try:
+			result = run_report(
+				"Outcome Evaluation",
+				filters={"from_date": str(start), "to_date": str(end), "group_by": "Collector"},
+			)["result"]
+		finally:
+			frappe.set_user("Administrator")
+		ledger = frappe.db.sql(
+			"""select sum(base_received_amount) from `tabPayment Entry` where docstatus = 1
+			and party in %s and posting_date between %s and %s""",
+			([x, y], start, end),
+		)[0][0]
+		total = next(r for r in result if r.get("bold"))
+		self.assertEqual(ledger, 9_000)
+		self.assertGreaterEqual(total["recovered"], ledger)  # the site's other cases may add to it
+		mine = next(r for r in result if r["group"] == A)
+		# X (5,000, mostly A's) and Y (4,000) are A's; X recovered 33 days after it opened (its last
+		# receipt: it is still open), Y 2 days after (when it closed): 17.5 on average
+		self.assertEqual((mine["cases"], mine["recovered_cases"], mine["recovered"]), (2, 2, 9_000))
+		self.assertEqual(mine["avg_days_to_recover"], 17.5)
+
 
 class TestRefusalsAreCounted(CollectionsTestCase):
 	def test_a_refused_contact_is_recorded_after_the_rollback(self):
