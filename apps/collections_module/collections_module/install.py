@@ -206,7 +206,15 @@ INDEXES = {
 		["status", "next_action_date"],
 	],
 	"Collection Case Invoice": [["sales_invoice"]],
-	"Contact Log": [["collection_case", "start_time"], ["start_time"], ["promise_date"]],
+	"Contact Log": [
+		["collection_case", "start_time"],
+		["promise_date"],
+		# the team reports count a period's contacts per collector from the index alone
+		(
+			"cm_contact_period_index",
+			["start_time", "collector", "effective", "outcome", "late_entry", "docstatus"],
+		),
+	],
 	"Contact Refusal": [["refused_at"]],
 	"Visit Record": [["collection_case", "actual_time"]],
 	"Stock Release Lock": [["customer", "company", "status"]],
@@ -217,8 +225,9 @@ INDEXES = {
 
 def ensure_indexes():
 	for doctype, indexes in INDEXES.items():
-		for fields in indexes:
-			frappe.db.add_index(doctype, fields, "cm_" + "_".join(fields) + "_index")
+		for index in indexes:
+			name, fields = index if isinstance(index, tuple) else ("cm_" + "_".join(index) + "_index", index)
+			frappe.db.add_index(doctype, fields, name)
 
 
 def ensure_letter_templates():

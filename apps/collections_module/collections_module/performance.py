@@ -78,7 +78,7 @@ def gather(start: date, end: date, company: str | None = None) -> Figures:
 			wanted[after].add(c.key)
 		for _u, d in assigned[c.name]:
 			wanted[d].add(c.key)
-	balances = {d: _balances(d, keys, company) for d, keys in sorted(wanted.items())}
+	balances = _balances(wanted, company)
 	profiles = dict(frappe.get_all("Collector Profile", fields=["user", "team"], as_list=True))
 	transfers = defaultdict(float)
 	for c in cases.values():
@@ -137,8 +137,8 @@ def gather(start: date, end: date, company: str | None = None) -> Figures:
 
 def _cases(start: date, end: date, company: str | None) -> dict[str, CaseLife]:
 	"""The cases alive at some time in the period, with their holdings."""
-	params = {"start": start, "end": end, "company": company}
-	where = "date(c.creation) <= %(end)s and (c.closed_on is null or c.closed_on >= %(start)s)"
+	params = {"start": start, "after": add_days(end, 1), "company": company}
+	where = "c.creation < %(after)s and (c.closed_on is null or c.closed_on >= %(start)s)"
 	if company:
 		where += " and c.company = %(company)s"
 	rows = frappe.db.sql(
@@ -148,15 +148,20 @@ def _cases(start: date, end: date, company: str | None) -> dict[str, CaseLife]:
 		as_dict=True,
 	)
 	history = defaultdict(list)
-	for r in frappe.db.sql(
-		f"""select r.parent, date(r.reassigned_on) as day, r.from_collector, r.to_collector
-		from `tabCollection Case Reassignment` r join `tab{CASE}` c on c.name = r.parent
-		where r.parenttype = %(doctype)s and {where}
-		order by r.parent, r.reassigned_on, r.idx""",
-		params | {"doctype": CASE},
-		as_dict=True,
-	):
-		history[r.parent].append(r)
+	names = [r.name for r in rows]
+	for i in range(0, len(names), 5000):
+		for r in frappe.db.sql(
+			"""select parent, reassigned_on, idx, from_collector, to_collector
+			from `tabCollection Case Reassignment`
+			where parenttype = %(doctype)s and parent in %(names)s""",
+			{"doctype": CASE, "names": names[i : i + 5000]},
+			as_dict=True,
+		):
+			history[r.parent].append(r)
+	for events in history.values():
+		events.sort(key=lambda h: (h.reassigned_on, h.idx))
+		for h in events:
+			h.day = getdate(h.reassigned_on)
 	out = {}
 	for r in rows:
 		events = [(getdate(h.day), h.to_collector or None) for h in history.get(r.name, [])]
@@ -199,47 +204,50 @@ def _receipts(start: date, end: date, company: str | None):
 		yield (r.customer, r.company), getdate(r.repayment_date), flt(r.amount)
 
 
-def _balances(day: date, keys: set, company: str | None) -> dict:
-	"""(receivable, overdue) of each (customer, company) at the start of ``day``: what was posted
-	before it, overdue when due before it."""
-	out = defaultdict(lambda: (0.0, 0.0))
-	customers = sorted({k[0] for k in keys})
+def _balances(wanted: dict[date, set], company: str | None) -> dict[date, dict]:
+	"""(receivable, overdue) of each (customer, company) at the start of each day asked for: what was
+	posted before it, overdue when due before it. One ledger query for all the days."""
+	out = {day: defaultdict(lambda: (0.0, 0.0)) for day in wanted}
+	customers = sorted({k[0] for keys in wanted.values() for k in keys})
 	if not customers:
 		return out
-	sums = defaultdict(lambda: [0.0, 0.0])
+	last = max(wanted)
+	moves = defaultdict(list)  # key -> [(posted, due, amount)]
 	for i in range(0, len(customers), 5000):
 		part = customers[i : i + 5000]
 		for r in frappe.db.sql(
-			"""select ple.party, ple.company, sum(ple.amount) as receivable,
-				sum(case when si.due_date < %(day)s then ple.amount else 0 end) as overdue
+			"""select ple.party, ple.company, ple.posting_date, si.due_date, sum(ple.amount) as amount
 			from `tabPayment Ledger Entry` ple
 			join `tabSales Invoice` si on si.name = ple.against_voucher_no
 			where ple.against_voucher_type = 'Sales Invoice' and ple.party_type = 'Customer'
-				and ple.delinked = 0 and ple.posting_date < %(day)s and ple.party in %(customers)s
-			group by ple.party, ple.company""",
-			{"day": day, "customers": part},
-			as_dict=True,
+				and ple.delinked = 0 and ple.posting_date < %(last)s and ple.party in %(customers)s
+			group by ple.party, ple.company, ple.posting_date, si.due_date""",
+			{"last": last, "customers": part},
 		):
-			s = sums[(r.party, r.company)]
-			s[0] += flt(r.receivable)
-			s[1] += flt(r.overdue)
+			moves[(r[0], r[1])].append((getdate(r[2]), getdate(r[3]), flt(r[4])))
 		for r in frappe.db.sql(
-			"""select d.customer, d.company, d.due_date,
-				d.principal + d.interest + d.fees - coalesce((select sum(p.amount) from `tabDebt Repayment` p
-					where p.parent = d.name and p.parenttype = 'Debt' and p.repayment_date < %(day)s), 0) as owed
+			"""select d.customer, d.company, date(d.creation), d.due_date, d.principal + d.interest + d.fees
 			from `tabDebt` d
-			where d.customer in %(customers)s and date(d.creation) < %(day)s and d.status != 'Returned'""",
-			{"day": day, "customers": part},
-			as_dict=True,
+			where d.customer in %(customers)s and date(d.creation) < %(last)s and d.status != 'Returned'
+			union all
+			select d.customer, d.company, p.repayment_date, d.due_date, -p.amount
+			from `tabDebt Repayment` p join `tabDebt` d on d.name = p.parent
+			where p.parenttype = 'Debt' and d.customer in %(customers)s and p.repayment_date < %(last)s
+				and d.status != 'Returned'""",
+			{"last": last, "customers": part},
 		):
-			owed = max(flt(r.owed), 0.0)
-			s = sums[(r.customer, r.company)]
-			s[0] += owed
-			if getdate(r.due_date) < day:
-				s[1] += owed
-	for key in keys:
-		if key in sums and (not company or key[1] == company):
-			out[key] = (flt(sums[key][0], 2), flt(sums[key][1], 2))
+			moves[(r[0], r[1])].append((getdate(r[2]), getdate(r[3]), flt(r[4])))
+	for day, keys in wanted.items():
+		for key in keys:
+			if company and key[1] != company:
+				continue
+			receivable = overdue = 0.0
+			for posted, due, amount in moves.get(key, ()):
+				if posted < day:
+					receivable += amount
+					if due < day:
+						overdue += amount
+			out[day][key] = (flt(receivable, 2), flt(overdue, 2))
 	return out
 
 
