@@ -288,3 +288,42 @@ def test_team_lead_allocates_a_batch_and_follows_its_filtering(as_user):
 	assert "Contactable" in report and "Lost Contact" in report, report
 	assert batch["name"] in report, report
 	shot(page, "team_lead_filtering_progress")
+
+
+def test_manager_reads_the_team_figures_a_call_review_and_a_lawsuit(as_user):
+	page = as_user("demo.manager@example.com")
+	# the month's KPIs per collector, against their targets, with the formulas
+	open_desk(page, "query-report/Collector Performance")
+	page.locator(".dt-scrollable .dt-row").first.wait_for()
+	page.wait_for_load_state("networkidle")
+	report = page.locator(".report-wrapper").inner_text()
+	for collector in ("demo.collector@example.com", "demo.collector2@example.com"):
+		assert collector in report, report
+	assert "Recovery rate = received" in page.locator(".layout-main").inner_text()
+	assert "30,000.00" in report  # Lin's target this month
+	shot(page, "manager_collector_performance")
+
+	review = call(
+		page, "frappe.client.get_value", doctype="Call Quality Review", filters={}, fieldname="name"
+	)
+	assert review and review.get("name"), "no demo call review: rebuild the demo"
+	open_form(page, "Call Quality Review", review["name"])
+	expect(page.locator('.frappe-control[data-fieldname="score"]')).to_contain_text("85.7")
+	expect(page.locator('.frappe-control[data-fieldname="comments"]')).to_contain_text("Good call")
+	shot(page, "manager_quality_review")
+
+	action = call(
+		page,
+		"frappe.client.get_value",
+		doctype="Legal Action",
+		filters={"customer": "Demo Eastwind Trading"},
+		fieldname="name",
+	)
+	open_form(page, "Legal Action", action["name"])
+	expect(page.locator(".indicator-pill", has_text="Approved").first).to_be_visible()
+	expect(page.locator('.frappe-control[data-fieldname="stage"] select')).to_have_value("Filed")
+	assert "evidence.pdf" in page.evaluate("() => cur_frm.doc.evidence_pack")
+	shot(page, "manager_legal_action")
+	# the case shows the lawsuit, and the ladder waits for it
+	open_form(page, "Collection Case", open_case_of(page, "Demo Eastwind Trading"))
+	expect(page.locator('.frappe-control[data-fieldname="legal_stage"]')).to_contain_text("Filed")

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import frappe
 from frappe import _
 from frappe.model.workflow import apply_workflow
-from frappe.utils import add_days, add_to_date, getdate, now_datetime, nowdate
+from frappe.utils import add_days, add_to_date, get_first_day, getdate, now_datetime, nowdate
 
 from collections_module.contact_conduct import from_utc
 from collections_module.policy import roles
@@ -169,6 +169,7 @@ def _build():
 	)
 	_callback("Demo Lotus Electronics", -2, "客户财务请我们今天回电确认付款日期", "回电确认付款日期")
 	_intake()
+	_team()
 
 
 def remove(quiet: bool = False):
@@ -202,6 +203,10 @@ def remove(quiet: bool = False):
 
 	def drop_collections():  # this app's documents of the demo customers
 		cases = of("Collection Case", "customer", customers)
+		for doctype in ("Legal Action", "Call Quality Review"):
+			for name in of(doctype, "collection_case", cases):
+				frappe.db.delete(doctype, {"name": name})  # (a workflow document: straight from the table)
+				trash.append((doctype, name))
 		for doctype in (
 			"Contact Rule Exception",
 			"Contact Log",
@@ -217,6 +222,7 @@ def remove(quiet: bool = False):
 
 	drop_collections()
 	_remove_intake()
+	_remove_team()
 	journals = {
 		r.parent
 		for r in frappe.get_all(
@@ -362,6 +368,89 @@ def _intake():
 			dial_party=party,
 			result_code="Number Not In Service",
 		)
+
+
+LAW_FIRM = "Demo Law Firm"
+SUED = "Demo Eastwind Trading"
+
+
+def _team():
+	"""This month's targets, a reviewed call of the collector, and a lawsuit the owner approved with
+	its evidence pack, filed."""
+	from collections_module.collections_module.doctype.legal_action.legal_action import prepare_evidence
+
+	month = get_first_day(_today())
+	for user, amount in ((COLLECTOR, 30_000), (COLLECTOR_2, 40_000), (COLLECTOR_ZH, 25_000)):
+		frappe.get_doc(
+			{"doctype": "Collection Target", "collector": user, "month": month, "target_amount": amount}
+		).insert()
+	_contact(
+		"Demo Bright Tiles",
+		-1,
+		"Promise to Pay",
+		"AP clerk promised 2,000 by Friday; recording kept",
+		hour=15,
+		recording="/files/demo-call-bright-tiles.mp3",
+		promise_amount=2_000,
+		promise_date=add_days(_today(), 3),
+	)
+	call = frappe.get_all(
+		"Contact Log",
+		filters={"collection_case": _case("Demo Bright Tiles").name, "recording": ["is", "set"]},
+		pluck="name",
+	)[0]
+	review = frappe.get_doc(
+		{
+			"doctype": "Call Quality Review",
+			"contact_log": call,
+			"collection_case": _case("Demo Bright Tiles").name,
+			"collector": COLLECTOR,
+			"reviewer": SUPERVISOR,
+			"week_start": add_days(_today(), -_today().weekday()),
+			"identity_and_debt_confirmed": 1,
+			"identity_disclosed": 1,
+			"polite_language": 1,
+			"no_threats": 1,
+			"no_third_party_disclosure": 1,
+			"amounts_correct": 1,
+			"comments": "Good call. Check the contact rules before calling back the same day.",
+		}
+	).insert()
+	review.submit()
+	if not frappe.db.exists("Supplier", LAW_FIRM):
+		frappe.get_doc(
+			{
+				"doctype": "Supplier",
+				"supplier_name": LAW_FIRM,
+				"supplier_group": frappe.get_all(
+					"Supplier Group", filters={"is_group": 0}, pluck="name", limit=1
+				)[0],
+			}
+		).insert(ignore_permissions=True)
+	action = frappe.get_doc(
+		{
+			"doctype": "Legal Action",
+			"collection_case": _case(SUED).name,
+			"legal_type": "Lawsuit",
+			"supplier": LAW_FIRM,
+			"reason": "130 days overdue; the formal letter went unanswered",
+			"amount_claimed": 31_000,
+			"fees": 2_500,
+		}
+	).insert()
+	_as("demo.manager@example.com", action, "Request Approval")
+	_as(OWNER, frappe.get_doc("Legal Action", action.name), "Approve")
+	prepare_evidence(action.name)
+	action = frappe.get_doc("Legal Action", action.name)
+	action.stage = "Filed"
+	action.save()
+
+
+def _remove_team():
+	for doctype in ("Collection Target", "Weekly Report"):
+		frappe.db.delete(doctype, {"collector": ["in", list(USERS)]})
+	if frappe.db.exists("Supplier", LAW_FIRM):
+		frappe.delete_doc("Supplier", LAW_FIRM, force=True, ignore_permissions=True, delete_permanently=True)
 
 
 def _remove_intake():

@@ -7,6 +7,7 @@ import frappe
 from frappe import _
 
 from collections_module import performance_report as pr
+from collections_module.bulk import full_names
 from collections_module.policy import kpi
 
 
@@ -15,13 +16,16 @@ def execute(filters=None):
 	if not pr.is_lead():
 		filters.collector = frappe.session.user  # a collector's own figures only
 	figs = pr.figures(filters)
+	names = full_names(figs.collectors)
 	data = []
 	for user, fig in sorted(figs.collectors.items()):
 		team = figs.team_of.get(user) or ""
 		if (filters.collector and user != filters.collector) or (filters.team and team != filters.team):
 			continue
 		rates = kpi.kpis(fig, figs.start, figs.end, figs.holidays)
-		data.append(pr.row({"collector": user, "team": team}, fig, rates))
+		data.append(
+			pr.row({"collector": user, "collector_name": names.get(user) or user, "team": team}, fig, rates)
+		)
 	first = [
 		{
 			"fieldname": "collector",
@@ -30,6 +34,7 @@ def execute(filters=None):
 			"options": "User",
 			"width": 200,
 		},
+		{"fieldname": "collector_name", "label": _("Name"), "fieldtype": "Data", "width": 140},
 		{"fieldname": "team", "label": _("Team"), "fieldtype": "Data", "width": 110},
 	]
 	return pr.columns(first), data, pr.formulas()
