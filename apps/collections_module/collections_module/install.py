@@ -214,6 +214,11 @@ INDEXES = {
 			"cm_contact_period_index",
 			["start_time", "collector", "effective", "outcome", "late_entry", "docstatus"],
 		),
+		# the promises made on a set of cases (risk grade, My Day), read from the index alone
+		(
+			"cm_case_promise_index",
+			["collection_case", "outcome", "promise_date", "start_time", "promise_amount", "docstatus"],
+		),
 	],
 	"Contact Refusal": [["refused_at"]],
 	"Visit Record": [["collection_case", "actual_time"]],

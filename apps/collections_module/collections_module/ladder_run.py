@@ -493,20 +493,23 @@ class _Grader:
 
 
 def _blacklisted(customers: list[str], on_date: date) -> set[str]:
+	"""The customers listed on the blacklist that day (the list is short: read whole, not by customer)."""
 	from collections_module.policy import stock_lock as sl
 
 	if not customers:
 		return set()
-	rows = frappe.get_all(
-		"Blacklist Entry",
-		filters={"customer": ["in", customers], "status": ["in", [sl.BL_ACTIVE, sl.BL_REMOVAL_PROPOSED]]},
-		fields=["customer", "status", "start_date", "expiry_date"],
-		limit_page_length=0,
+	wanted = set(customers)
+	rows = frappe.db.sql(
+		"""select customer, status, start_date, expiry_date from `tabBlacklist Entry`
+		where status in %(states)s""",
+		{"states": (sl.BL_ACTIVE, sl.BL_REMOVAL_PROPOSED)},
+		as_dict=True,
 	)
 	return {
 		r.customer
 		for r in rows
-		if sl.blacklist_in_force(
+		if r.customer in wanted
+		and sl.blacklist_in_force(
 			r.status,
 			getdate(r.start_date) if r.start_date else None,
 			getdate(r.expiry_date) if r.expiry_date else None,
