@@ -42,13 +42,13 @@ def test_factors_explain_the_grade_most_points_first():
 		("{0} days overdue", (120,), 20),  # equal points keep the fixed order: age before contact
 		("lost contact", (), 20),
 		("broke {0} promises", (2,), 16),
-		("paid {0} of {1} invoices late", (5, 10), 10),
+		("{0} of {1} invoices paid late or still unpaid", (5, 10), 10),
 		("{0} outstanding", (20_000,), 0),
 	)
 	assert sum(points for _, _, points in g.factors) == g.score
 	assert (
 		g.text
-		== "D (66): 120 days overdue +20, lost contact +20, broke 2 promises +16, paid 5 of 10 invoices late +10"
+		== "D (66): 120 days overdue +20, lost contact +20, broke 2 promises +16, 5 of 10 invoices paid late or still unpaid +10"
 	)
 
 
@@ -62,7 +62,7 @@ def test_a_clean_record_scores_nothing_but_states_the_facts():
 	g = grade(GradeInput(invoices_due=4, invoices_late=0, avg_days_late=0, contact=CONTACTABLE))
 	assert (g.grade, g.score) == ("A", 0)
 	assert {t for t, _, _ in g.factors} == {
-		"paid {0} of {1} invoices late",
+		"{0} of {1} invoices paid late or still unpaid",
 		"usually on time",
 		"{0} outstanding",
 		"not overdue",
@@ -288,4 +288,4 @@ def test_history_input_counts_unpaid_and_late_paid_invoices_as_late():
 	i = history_input(10, 2, 3, 12.0, amount=1000.0, days_overdue=40)
 	assert (i.invoices_due, i.invoices_late, i.avg_days_late) == (10, 5, 12.0)
 	g = grade(i)
-	assert ("paid {0} of {1} invoices late", (5, 10), 10) in g.factors
+	assert ("{0} of {1} invoices paid late or still unpaid", (5, 10), 10) in g.factors

@@ -71,6 +71,7 @@ CASE_FIELDS = [
 	"computed_grade",
 	"risk_score",
 	"grade_why",
+	"grade_factors",
 	"grade_override",
 ]
 
@@ -1058,6 +1059,8 @@ def _case_values(plan: CasePlan, on_date: date, case) -> tuple[dict, dict | None
 			"computed_grade": plan.grade.grade,
 			"risk_score": plan.grade.score,
 			"grade_why": grading.grade_text(plan.grade, _),
+			# the facts as templates and arguments too, so the form shows them in each reader's language
+			"grade_factors": frappe.as_json([list(f) for f in plan.grade.factors], indent=None),
 		}
 		row = None
 		if d.stage_changed:

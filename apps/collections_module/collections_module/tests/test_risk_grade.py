@@ -77,10 +77,11 @@ class TestRiskGrade(CollectionsTestCase):
 		self.assertIn("D", case.policy_note)
 		last = case.stage_history[-1]
 		self.assertEqual((last.from_grade, last.to_grade, last.to_stage), ("C", "D", "Visits And Legal"))
-		rows = len(case.stage_history)
-		run(today(), customers=[customer])  # the same day again: nothing new logged
+		rows, modified = len(case.stage_history), case.modified
+		run(today(), customers=[customer])  # the same day again: nothing new logged, nothing written
 		case.reload()
-		self.assertEqual(len(case.stage_history), rows)
+		self.assertEqual((len(case.stage_history), case.modified), (rows, modified))
+		self.assertIn(["lost contact", [], 20], frappe.parse_json(case.grade_factors))
 
 		# a collector holding the case cannot override its grade through the desk's save
 		frappe.db.set_value("Collection Case", case.name, "collector", ROLE_USERS[roles.COLLECTOR])

@@ -7,6 +7,7 @@ const CASE_LEADS = ["Collection Supervisor", "Collection Manager", "Collection G
 frappe.ui.form.on("Collection Case", {
 	refresh(frm) {
 		set_why_headline(frm);
+		show_grade_why(frm);
 		frm.set_query("collector", () => ({ query: "frappe.core.doctype.user.user.user_query", filters: { ignore_user_type: 0 } }));
 		if (frm.is_new()) return;
 		show_contact_status(frm);
@@ -105,4 +106,21 @@ function show_contact_status(frm) {
 		if (frm.doc.last_contact_summary) html += `<br>${__("Last contact")}: ${esc(frm.doc.last_contact_summary)} · ${__("Next step")}: ${esc(frm.doc.next_step || "-")}`;
 		frm.dashboard.add_comment(html, s.allowed ? "green" : "red", true);
 	});
+}
+
+// "Why this grade" in the reader's language, from the facts the daily run stored with their points.
+function show_grade_why(frm) {
+	if (!frm.doc.grade_factors || !frm.fields_dict.grade_why) return;
+	let factors;
+	try {
+		factors = JSON.parse(frm.doc.grade_factors);
+	} catch (e) {
+		return;
+	}
+	const parts = factors
+		.filter(([, , points]) => points)
+		.map(([template, args, points]) => `${__(template, (args || []).map((a) => (typeof a === "string" ? __(a) : a)))} +${points}`);
+	const head = `${frm.doc.computed_grade} (${frm.doc.risk_score})`;
+	const text = parts.length ? `${head}: ${parts.join(", ")}` : head;
+	frm.fields_dict.grade_why.$wrapper.find(".control-value, .like-disabled-input").text(text);
 }
