@@ -46,6 +46,7 @@ class Figures:
 	team_targets: dict[str, float]
 	internal_transfers: dict[str, float]
 	holidays: list[date]
+	case_targets: dict[str, int] = field(default_factory=dict)  # collector or team -> cases to close
 
 
 def gather(start: date, end: date, company: str | None = None) -> Figures:
@@ -108,7 +109,7 @@ def gather(start: date, end: date, company: str | None = None) -> Figures:
 	for collector, n in _refusals(start, end).items():
 		counts[collector]["refusals"] += n
 	quality = _quality(start, end)
-	targets, team_targets = _targets(start, end)
+	targets, team_targets, case_targets = _targets(start, end)
 
 	people = (set(amounts) | set(counts) | set(targets) | set(quality)) - {None, ""}
 	figures = {
@@ -129,6 +130,7 @@ def gather(start: date, end: date, company: str | None = None) -> Figures:
 		team_targets,
 		dict(transfers),
 		_holidays(start, end, company),
+		case_targets,
 	)
 
 
@@ -321,20 +323,23 @@ def _quality(start: date, end: date) -> dict[str, tuple[float, int]]:
 	}
 
 
-def _targets(start: date, end: date) -> tuple[dict[str, float], dict[str, float]]:
-	"""The monthly targets of the months the period touches, summed per collector and per team."""
-	mine, teams = defaultdict(float), defaultdict(float)
+def _targets(start: date, end: date) -> tuple[dict[str, float], dict[str, float], dict[str, int]]:
+	"""The monthly targets of the months the period touches, summed per collector and per team: the
+	amounts, and the cases to close (keyed by collector, or by team for a team's own target)."""
+	mine, teams, cases = defaultdict(float), defaultdict(float), defaultdict(int)
 	for r in frappe.get_all(
 		"Collection Target",
 		filters={"month": ["between", [get_first_day(start), end]]},
-		fields=["collector", "team", "target_amount"],
+		fields=["collector", "team", "target_amount", "target_cases"],
 		limit_page_length=0,
 	):
 		if r.collector:
 			mine[r.collector] += flt(r.target_amount)
 		else:
 			teams[r.team] += flt(r.target_amount)
-	return dict(mine), dict(teams)
+		if r.target_cases:
+			cases[r.collector or f"team:{r.team}"] += r.target_cases
+	return dict(mine), dict(teams), dict(cases)
 
 
 def _holidays(start: date, end: date, company: str | None) -> list[date]:

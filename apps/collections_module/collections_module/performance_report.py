@@ -97,6 +97,7 @@ def columns(first: list[dict]) -> list[dict]:
 			**money,
 		},
 		{"fieldname": "cases_closed", "label": _("Cases Closed"), **count},
+		{"fieldname": "target_cases", "label": _("Cases To Close"), **count},
 		{
 			"fieldname": "closed_per_working_day",
 			"label": _("Closed Per Working Day"),

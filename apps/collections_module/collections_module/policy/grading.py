@@ -130,7 +130,13 @@ def factors(i: GradeInput, w: Weights = DEFAULT_WEIGHTS) -> list[tuple[str, tupl
 	if not due:
 		out.append(("no payment history yet", (), _points(w.no_history_points)))
 	else:
-		out.append(("{0} of {1} invoices paid late or still unpaid", (late, due), _points(w.late_share_points * late / due)))
+		out.append(
+			(
+				"{0} of {1} invoices paid late or still unpaid",
+				(late, due),
+				_points(w.late_share_points * late / due),
+			)
+		)
 	if due and i.avg_days_late is not None:
 		days_late = max(_finite(i.avg_days_late), 0.0)
 		full = max(_finite(w.days_late_full, DAYS_LATE_FULL), 1.0)

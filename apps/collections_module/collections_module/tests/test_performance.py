@@ -117,9 +117,15 @@ class TestPerformance(CollectionsTestCase):
 		call(case_x, A, day(3), 0)
 		call(case_x, A, day(4), 1)
 		call(case_x, B, day(20), 1)
-		for user, amount in ((A, 10_000), (B, 5_000)):
+		for user, amount, cases in ((A, 10_000, 2), (B, 5_000, 0)):
 			frappe.get_doc(
-				{"doctype": "Collection Target", "collector": user, "month": day(3), "target_amount": amount}
+				{
+					"doctype": "Collection Target",
+					"collector": user,
+					"month": day(3),
+					"target_amount": amount,
+					"target_cases": cases,
+				}
 			).insert()
 
 		manager = rows("Collector Performance", "cm.manager@example.com", start, end)
@@ -134,7 +140,7 @@ class TestPerformance(CollectionsTestCase):
 		self.assertEqual(
 			(a["promises_made"], a["kept"], a["broken"], a["promise_kept_rate"]), (1, 1, 0, 100.0)
 		)
-		self.assertEqual(a["cases_closed"], 1)
+		self.assertEqual((a["cases_closed"], a["target_cases"]), (1, 2))
 		# B: received 2,000 of the 7,000 overdue handed over on day 16; holds 5,000, all overdue, at the end
 		self.assertEqual((b["received"], b["overdue_at_start"], b["assigned_during"]), (2_000, 0, 7_000))
 		self.assertEqual((b["recovery_rate"], b["target_achievement"]), (28.6, 40.0))
@@ -144,7 +150,7 @@ class TestPerformance(CollectionsTestCase):
 
 		# the team: the 7,000 handed between its own collectors is counted once in the base
 		team = rows("Team Performance", "cm.manager@example.com", start, end)[TEAM]
-		self.assertEqual((team["received"], team["target"]), (9_000, 15_000))
+		self.assertEqual((team["received"], team["target"], team["target_cases"]), (9_000, 15_000, 2))
 		self.assertEqual((team["recovery_rate"], team["target_achievement"]), (64.3, 60.0))
 
 		# a collector sees their own row only

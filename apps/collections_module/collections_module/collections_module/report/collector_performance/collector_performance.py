@@ -23,9 +23,8 @@ def execute(filters=None):
 		if (filters.collector and user != filters.collector) or (filters.team and team != filters.team):
 			continue
 		rates = kpi.kpis(fig, figs.start, figs.end, figs.holidays)
-		data.append(
-			pr.row({"collector": user, "collector_name": names.get(user) or user, "team": team}, fig, rates)
-		)
+		label = {"collector": user, "collector_name": names.get(user) or user, "team": team}
+		data.append({**pr.row(label, fig, rates), "target_cases": figs.case_targets.get(user)})
 	first = [
 		{
 			"fieldname": "collector",

@@ -34,7 +34,13 @@ def execute(filters=None):
 			assigned_during=max(total.assigned_during - transfers, 0.0),
 			target=total.target if target is None else target,
 		)
-		data.append(pr.row({"team": team or _("(no team)"), "collectors": len(members)}, shown, rates))
+		own = figs.case_targets.get(f"team:{team}")
+		members_cases = [
+			figs.case_targets.get(u) for u in figs.collectors if (figs.team_of.get(u) or "") == team
+		]
+		cases = own if own is not None else (sum(c for c in members_cases if c) or None)
+		label = {"team": team or _("(no team)"), "collectors": len(members)}
+		data.append({**pr.row(label, shown, rates), "target_cases": cases})
 	first = [
 		{"fieldname": "team", "label": _("Team"), "fieldtype": "Data", "width": 140},
 		{"fieldname": "collectors", "label": _("Collectors"), "fieldtype": "Int", "width": 90},
