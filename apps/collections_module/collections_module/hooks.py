@@ -146,6 +146,7 @@ permission_query_conditions = {
 	"Call Quality Review": "collections_module.permissions.quality_review_query",
 	"Collection Target": "collections_module.permissions.target_query",
 	"Contact Refusal": "collections_module.permissions.refusal_query",
+	"Legal Action": "collections_module.permissions.legal_action_query",
 }
 has_permission = {
 	"Collection Case": "collections_module.permissions.collection_case_has_permission",
@@ -161,4 +162,5 @@ has_permission = {
 	"Call Quality Review": "collections_module.permissions.own_record_has_permission",
 	"Collection Target": "collections_module.permissions.own_record_has_permission",
 	"Contact Refusal": "collections_module.permissions.own_record_has_permission",
+	"Legal Action": "collections_module.permissions.case_record_has_permission",
 }

@@ -53,6 +53,10 @@ def debt_query(user=None):
 	return case_record_query(user, "Debt")
 
 
+def legal_action_query(user=None):
+	return case_record_query(user, "Legal Action")
+
+
 def visit_record_query(user=None):
 	return case_record_query(user, "Visit Record")
 

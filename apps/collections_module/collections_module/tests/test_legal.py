@@ -5,7 +5,7 @@ pack, whose PDF holds the case's documents; the daily run proposes a legal revie
 import io
 
 import frappe
-from frappe.client import insert, save
+from frappe.client import get_list, insert, save
 from frappe.model.workflow import apply_workflow
 
 from collections_module.ladder_run import run
@@ -59,6 +59,9 @@ class TestLegalAction(CollectionsTestCase):
 			{"doctype": "Legal Action", "collection_case": case.name, "legal_type": "Lawsuit", "fees": 1_200},
 		)
 		self.assertEqual((action["approval_state"], action["customer"]), ("Draft", customer))
+		# a collector who does not hold the case does not see the action
+		seen = as_user(ROLE_USERS[roles.COLLECTOR], get_list, "Legal Action", limit_page_length=0)
+		self.assertNotIn(action["name"], [r.name for r in seen])
 		# not started before the owner approves: no stage, and the manager cannot approve
 		with self.assertRaises(frappe.ValidationError):
 			as_user(MANAGER, save, {**action, "stage": "Filed"})
