@@ -105,6 +105,26 @@ class TestLegalAction(CollectionsTestCase):
 		case.reload()
 		self.assertEqual((case.status, case.legal_action), ("Open", None))
 
+	def test_only_the_owner_approves_a_lawyers_letter_stage(self):
+		customer = make_customer("Letter Stage")
+		make_invoice(customer, due_in_days=-95, amount=1_000)
+		case = open_case(customer)
+		action = as_user(
+			MANAGER,
+			insert,
+			{"doctype": "Legal Action", "collection_case": case.name, "legal_type": "Lawyer's Letter"},
+		)
+		as_user(MANAGER, apply_workflow, frappe.get_doc("Legal Action", action["name"]), "Request Approval")
+		as_user(OWNER, apply_workflow, frappe.get_doc("Legal Action", action["name"]), "Approve")
+		doc = frappe.get_doc("Legal Action", action["name"])
+		saved = as_user(MANAGER, save, {**doc.as_dict(), "stage": "Requested"})
+		with self.assertRaises(frappe.PermissionError):
+			as_user(MANAGER, save, {**saved, "stage": "Approved"})
+		saved = as_user(
+			OWNER, save, {**frappe.get_doc("Legal Action", action["name"]).as_dict(), "stage": "Approved"}
+		)
+		self.assertEqual(saved["stage"], "Approved")
+
 	def test_the_daily_run_proposes_a_legal_review_for_a_lost_debtor_once(self):
 		customer = make_customer("Lost Debtor")
 		make_invoice(customer, due_in_days=-60, amount=2_000)

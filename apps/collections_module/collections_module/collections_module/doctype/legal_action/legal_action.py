@@ -9,7 +9,7 @@ from frappe.utils import flt, nowdate
 from collections_module.bulk import close_follow_ups
 from collections_module.guards import invariant_key
 from collections_module.messages import tr
-from collections_module.policy import legal
+from collections_module.policy import legal, roles
 
 APPROVED, REJECTED = "Approved", "Rejected"
 CASE = "Collection Case"
@@ -38,6 +38,14 @@ class LegalAction(Document):
 			)
 			if errors:
 				frappe.throw("<br>".join(tr(t, a) for t, a in errors), title=_("Stage not allowed"))
+			if (self.legal_type, self.stage) in legal.APPROVAL_STAGES and not self.flags.ignore_permissions:
+				if roles.OWNER not in frappe.get_roles():
+					frappe.throw(
+						_("Only the Business Owner sets {0} to {1}.").format(
+							_(self.legal_type), _(self.stage)
+						),
+						frappe.PermissionError,
+					)
 			field = STAGE_DATES.get(self.stage)
 			if field and not self.get(field):
 				self.set(field, nowdate())
