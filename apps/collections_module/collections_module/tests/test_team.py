@@ -3,7 +3,7 @@ reproducibly, for their supervisor to review, the collector acknowledging; the w
 with the week's figures, the collector's notes submitted, and the supervisor told who is missing."""
 
 import frappe
-from frappe.client import get_list, save
+from frappe.client import get_list, insert, save
 from frappe.utils import add_days
 
 from collections_module import team
@@ -147,6 +147,16 @@ class TestTeamWeek(CollectionsTestCase):
 		self.assertEqual(frappe.db.count("Weekly Report", {"collector": C, "week_start": self.monday}), 1)
 
 		frappe.set_user(C)
+		# a collector writes their notes, not their own figures, targets, refusals or reviews
+		for doctype, values in (
+			("Weekly Report", {"collector": C, "week_start": self.monday, "received": 99_999}),
+			("Collection Target", {"collector": C, "month": self.monday, "target_amount": 1}),
+			("Call Quality Review", {"contact_log": "x", "collector": C}),
+		):
+			with self.assertRaises(frappe.PermissionError):
+				insert({"doctype": doctype, **values})
+		with self.assertRaises(frappe.PermissionError):
+			frappe.client.delete("Weekly Report", report.name)
 		doc = frappe.get_doc("Weekly Report", report.name)
 		doc.received = 99_999  # a dishonest edit of the figures
 		doc.notes = "Two promises, one paid"

@@ -146,6 +146,22 @@ class CollectionCase(Document):
 
 			self.flags.regrade = False
 			run(customers=[self.customer], follow_ups=False, reminders=False)
+			# what the run wrote, so the form that saved goes on from it (and can save again)
+			self.update(
+				frappe.db.get_value(
+					self.doctype,
+					self.name,
+					[
+						"modified",
+						"policy",
+						"policy_note",
+						"current_stage",
+						"stage_entered_on",
+						"next_action_date",
+					],
+					as_dict=True,
+				)
+			)
 		before = self.get_doc_before_save()
 		if self.disputed and not (before and before.disputed):
 			self.notify_dispute()

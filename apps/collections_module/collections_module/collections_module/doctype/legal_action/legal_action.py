@@ -30,6 +30,14 @@ class LegalAction(Document):
 	def validate(self):
 		self.total_cost = flt(self.fees) + flt(self.commission) + flt(self.other_costs)
 		before = None if self.is_new() else self.get_doc_before_save()
+		if before:
+			# the evidence is the one prepare_evidence attached; the case is the one the action began on
+			for field in ("evidence_pack", "evidence_prepared_on", "collection_case", "proposed_by_run"):
+				self.set(field, before.get(field))
+			if before.stage and not self.stage:
+				frappe.throw(_("A legal action that has started keeps its stage; close it instead."))
+		else:
+			self.evidence_pack = self.evidence_prepared_on = None
 		if self.has_value_changed("stage") and self.stage:
 			if self.approval_state != APPROVED:
 				frappe.throw(_("A legal action starts only once the Business Owner has approved it."))
