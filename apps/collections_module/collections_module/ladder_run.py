@@ -608,7 +608,7 @@ def _plan_legal_reviews(plans: list[CasePlan], grader: "_Grader", settings) -> l
 	return [c for c in candidates if c[0] not in had]
 
 
-def _propose_legal(case: str, template: str, args: tuple):
+def _propose_legal(case: str, template: str, args: tuple, managers: list[str]):
 	from collections_module.policy import legal
 
 	action = frappe.get_doc(
@@ -623,7 +623,7 @@ def _propose_legal(case: str, template: str, args: tuple):
 	action.flags.ignore_permissions = True
 	action.insert()
 	notify(
-		role_holders().get(roles.MANAGER, []),
+		managers,
 		"Legal Action",
 		action.name,
 		tr("Case {0} is proposed for a legal review: {1}.", [case, tr(template, args)]),
@@ -840,7 +840,10 @@ def _apply(report: RunReport):
 		(f"lock of {p.customer} / {p.company}", apply_locks, ([p], report.on_date)) for p in report.locks
 	]
 	units += [(f"letter of {p.customer} / {p.company}", apply_letters, ([p],)) for p in report.letters]
-	units += [(f"legal review of {case}", _propose_legal, (case, t, a)) for case, t, a in report.legal]
+	managers = role_holders().get(roles.MANAGER, []) if report.legal else []
+	units += [
+		(f"legal review of {case}", _propose_legal, (case, t, a, managers)) for case, t, a in report.legal
+	]
 	units += [(f"reminder for {r.invoice}", _send_reminder, (r,)) for r in report.reminders]
 	for label, fn, args in units:
 		_isolated(label, fn, args, failures)

@@ -15,7 +15,7 @@ import frappe
 from frappe.utils import add_days, now_datetime
 
 from collections_module.policy import roles
-from collections_module.tests.utils import company, ensure_user, today
+from collections_module.tests.utils import collector_profile, company, today
 
 CLIENT = "_Bench Intake Client"
 HEADER = [
@@ -38,22 +38,13 @@ HEADER = [
 def _team(collectors: int, capacity: int) -> list[str]:
 	users = [f"bench.alloc{i:03d}@example.com" for i in range(collectors)]
 	for i, user in enumerate(users):
-		ensure_user(user, roles.COLLECTOR)
-		profile = (
-			frappe.get_doc("Collector Profile", user)
-			if frappe.db.exists("Collector Profile", user)
-			else frappe.new_doc("Collector Profile")
+		collector_profile(
+			user,
+			team="_Bench Intake",
+			active=1,
+			capacity_cases=capacity,
+			regions="North" if i % 4 == 0 else "",
 		)
-		profile.update(
-			{
-				"user": user,
-				"team": "_Bench Intake",
-				"active": 1,
-				"capacity_cases": capacity,
-				"regions": "North" if i % 4 == 0 else "",
-			}
-		)
-		profile.save(ignore_permissions=True)
 	frappe.db.commit()
 	return users
 

@@ -14,7 +14,14 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, now_datetime
 
 from collections_module.policy import roles
-from collections_module.tests.utils import ROLE_USERS, company, ensure_user, ensure_users, today
+from collections_module.tests.utils import (
+	ROLE_USERS,
+	collector_profile,
+	company,
+	ensure_user,
+	ensure_users,
+	today,
+)
 
 ROWS, BAD = 1000, 20
 CLIENT, OTHER_CLIENT = "_CM Intake Bank", "_CM Intake Partner"
@@ -102,16 +109,14 @@ class TestIntake(FrappeTestCase):
 			if not frappe.db.exists("Collection Client", name):
 				frappe.get_doc({"doctype": "Collection Client", "client_name": name}).insert()
 		for i, user in enumerate(COLLECTORS):
-			ensure_user(user, roles.COLLECTOR)
-			profile = (
-				frappe.get_doc("Collector Profile", user)
-				if frappe.db.exists("Collector Profile", user)
-				else frappe.new_doc("Collector Profile")
-			)
-			profile.update({"user": user, "team": "_CM Intake", "active": 1, "capacity_cases": 110})
 			# one collector works only the partner's accounts (a client restriction)
-			profile.set("clients", [{"client": OTHER_CLIENT}] if i == 0 else [])
-			profile.save(ignore_permissions=True)
+			collector_profile(
+				user,
+				team="_CM Intake",
+				active=1,
+				capacity_cases=110,
+				clients=[{"client": OTHER_CLIENT}] if i == 0 else [],
+			)
 		# other collectors' profiles on a shared site take no part
 		frappe.db.set_value("Collector Profile", {"team": ["!=", "_CM Intake"]}, "active", 0)
 		frappe.db.commit()

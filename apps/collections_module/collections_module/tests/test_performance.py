@@ -10,7 +10,7 @@ from frappe.utils import add_days, add_months, get_first_day, get_last_day
 from collections_module.policy import roles
 from collections_module.tests.utils import (
 	CollectionsTestCase,
-	ensure_user,
+	collector_profile,
 	make_customer,
 	make_invoice,
 	open_case,
@@ -78,14 +78,7 @@ def rows(report: str, user: str, start, end) -> dict:
 class TestPerformance(CollectionsTestCase):
 	def test_a_month_of_work_gives_the_figures_computed_by_hand(self):
 		for user in (A, B):
-			ensure_user(user, roles.COLLECTOR)
-			profile = (
-				frappe.get_doc("Collector Profile", user)
-				if frappe.db.exists("Collector Profile", user)
-				else frappe.new_doc("Collector Profile")
-			)
-			profile.update({"user": user, "team": TEAM, "active": 0})
-			profile.save(ignore_permissions=True)
+			collector_profile(user, team=TEAM, active=0)
 		start = get_first_day(add_months(today(), -1))
 		end = get_last_day(start)
 		day = lambda n: add_days(start, n)  # noqa: E731

@@ -12,7 +12,7 @@ from collections_module.tests.test_performance import call, hand_over
 from collections_module.tests.utils import (
 	ROLE_USERS,
 	CollectionsTestCase,
-	ensure_user,
+	collector_profile,
 	make_customer,
 	make_invoice,
 	open_case,
@@ -28,21 +28,7 @@ SUPERVISOR = ROLE_USERS[roles.SUPERVISOR]
 class TestTeamWeek(CollectionsTestCase):
 	def setUp(self):
 		for user in (A, B, C):
-			ensure_user(user, roles.COLLECTOR)
-			profile = (
-				frappe.get_doc("Collector Profile", user)
-				if frappe.db.exists("Collector Profile", user)
-				else frappe.new_doc("Collector Profile")
-			)
-			profile.update(
-				{
-					"user": user,
-					"team": "_CM Team",
-					"active": 1,
-					"supervisor": None if user == B else SUPERVISOR,
-				}
-			)
-			profile.save(ignore_permissions=True)
+			collector_profile(user, team="_CM Team", active=1, supervisor=None if user == B else SUPERVISOR)
 		self.monday, self.sunday = weekly.previous_week(today())
 		set_settings(quality_sample_percent=20, quality_sample_minimum=1)
 

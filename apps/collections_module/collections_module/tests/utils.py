@@ -66,6 +66,19 @@ def ensure_user(email: str, *user_roles: str) -> str:
 	return email
 
 
+def collector_profile(user: str, **fields):
+	"""A collector (the user made if missing) with their Collector Profile set to ``fields``."""
+	ensure_user(user, roles.COLLECTOR)
+	profile = (
+		frappe.get_doc("Collector Profile", user)
+		if frappe.db.exists("Collector Profile", user)
+		else frappe.new_doc("Collector Profile")
+	)
+	profile.update({"user": user, **fields})
+	profile.save(ignore_permissions=True)
+	return profile
+
+
 def ensure_fiscal_year(day: date):
 	from erpnext.accounts.utils import get_fiscal_year
 
