@@ -84,3 +84,50 @@ def invariant_key(customer: str, company: str) -> str:
 	"""The value of a unique key that holds "one per customer and company" in the database (one open
 	case, one live lock): set while the record is open or live, empty otherwise."""
 	return hashlib.sha1(f"{customer}\x1f{company}".encode()).hexdigest()
+
+
+# The records that hold such a key, and the SQL condition under which they hold it (R-B7, R-E1, R-F1).
+# A record that is no longer open or live frees its key, whatever closed it (a document save, the
+# run's set-based write, a console `set_value`): a CHECK constraint makes the database refuse a write
+# that would leave it behind, so the next open record of the same customer is never refused for it.
+KEY_HOLDERS = (
+	("Collection Case", "open_key", "`status` <> 'Closed'"),
+	(
+		"Stock Release Lock",
+		"live_key",
+		"`status` in ('Proposed', 'Approved', 'Active', 'Release Proposed')",
+	),
+	("Debt", "open_key", "`status` = 'Open'"),
+	("Legal Action", "open_key", "`approval_state` <> 'Rejected' and ifnull(`stage`, '') <> 'Closed'"),
+)
+
+
+def _constraint_name(doctype: str, field: str) -> str:
+	return f"cm_{frappe.scrub(doctype)}_frees_{field}"
+
+
+def free_stale_keys() -> dict[str, int]:
+	"""Clear the key of every record that holds one without being open or live; how many, per DocType."""
+	fixed = {}
+	for doctype, field, holds in KEY_HOLDERS:
+		where = f"`{field}` is not null and not ({holds})"
+		fixed[doctype] = frappe.db.sql(f"select count(*) from `tab{doctype}` where {where}")[0][0]
+		if fixed[doctype]:
+			frappe.db.sql(f"update `tab{doctype}` set `{field}` = null where {where}")
+	return fixed
+
+
+def ensure_key_constraints():
+	"""The CHECK constraints of KEY_HOLDERS (stale keys are freed first, so adding them cannot fail)."""
+	free_stale_keys()
+	for doctype, field, holds in KEY_HOLDERS:
+		name = _constraint_name(doctype, field)
+		if frappe.db.sql(
+			"""select 1 from information_schema.check_constraints
+			where constraint_schema = database() and table_name = %s and constraint_name = %s""",
+			(f"tab{doctype}", name),
+		):
+			continue
+		frappe.db.sql_ddl(
+			f"alter table `tab{doctype}` add constraint `{name}` check (({holds}) or `{field}` is null)"
+		)

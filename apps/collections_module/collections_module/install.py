@@ -3,6 +3,7 @@
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
+from collections_module.guards import ensure_key_constraints
 from collections_module.policy.ladder import DEFAULT_LADDER
 
 DEFAULT_POLICY = "Standard Ladder"
@@ -119,6 +120,7 @@ def set_up():
 	frappe.clear_cache()  # a module map cached before the install must not hide the new doctypes
 	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True)
 	ensure_indexes()
+	ensure_key_constraints()
 	ensure_contact_rule_sets()
 	ensure_letter_templates()
 	ensure_default_policy()

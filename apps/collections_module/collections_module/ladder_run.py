@@ -26,6 +26,7 @@ from collections_module.bulk import (
 	update_by_name,
 )
 from collections_module.collections_module.doctype.collection_policy.collection_policy import load_ladders
+from collections_module.guards import invariant_key
 from collections_module.integrations.erpnext import receivables
 from collections_module.letter_run import LetterPlan, apply_letters, plan_letters
 from collections_module.lock_run import LockPlan, apply_locks, plan_locks
@@ -73,6 +74,7 @@ CASE_FIELDS = [
 	"grade_why",
 	"grade_factors",
 	"grade_override",
+	"open_key",  # read so that closing frees it and an open case keeps it (compared like any field)
 ]
 
 
@@ -120,10 +122,12 @@ class RunReport:
 	failures: list[str] = field(default_factory=list)
 	stale: list[str] = field(default_factory=list)  # customers whose case changed while being written
 	legal: list[tuple[str, str, tuple]] = field(default_factory=list)  # (case, reason, args) for review
+	failed_units: list = field(default_factory=list)  # _RunUnit: what failed, for which customer
 
 	def merge(self, other: "RunReport"):
 		for name in ("cases", "reminders", "locks", "letters", "warnings", "failures", "stale", "legal"):
 			getattr(self, name).extend(getattr(other, name))
+		self.failed_units.extend(other.failed_units)
 
 	def lines(self) -> list[str]:
 		out = [f"Collections run for {self.on_date}{' (dry run: nothing written)' if self.dry_run else ''}"]
@@ -821,36 +825,55 @@ def _apply(report: RunReport):
 	"""Write the plan. Cases already open are written set-based, a batch at a time; a new or reopened
 	case is saved as a document. Each batch, case, lock, letter and reminder is its own unit: one that
 	fails is rolled back alone (a savepoint) — a failed batch is then written case by case, so the
-	failing case is logged with its name in the Error Log and tried again by the next run; the others
-	stand."""
-	failures = report.failures
+	failing case is logged with its customer in the Error Log and tried again by the next run; the
+	others stand."""
 	stored = [p for p in report.cases if p.case and not p.reopen]
 	for i in range(0, len(stored), CASE_BATCH):
 		batch = stored[i : i + CASE_BATCH]
-		if len(batch) > 1 and _isolated("", _store_cases, (batch, report), None):
+		if len(batch) > 1 and _isolated(None, _store_cases, (batch, report), None):
 			continue
 		for p in batch:
-			_isolated(f"case of {p.customer} / {p.company}", _store_cases, ([p], report), failures)
+			_isolated(_unit("Case", p), _store_cases, ([p], report), report)
 	units = [
-		(f"case of {p.customer} / {p.company}", _apply_case, (p, report))
-		for p in report.cases
-		if not (p.case and not p.reopen)
+		(_unit("Case", p), _apply_case, (p, report)) for p in report.cases if not (p.case and not p.reopen)
 	]
-	units += [
-		(f"lock of {p.customer} / {p.company}", apply_locks, ([p], report.on_date)) for p in report.locks
-	]
-	units += [(f"letter of {p.customer} / {p.company}", apply_letters, ([p],)) for p in report.letters]
+	units += [(_unit("Lock", p), apply_locks, ([p], report.on_date)) for p in report.locks]
+	units += [(_unit("Letter", p), apply_letters, ([p],)) for p in report.letters]
 	managers = role_holders().get(roles.MANAGER, []) if report.legal else []
 	units += [
-		(f"legal review of {case}", _propose_legal, (case, t, a, managers)) for case, t, a in report.legal
+		(_RunUnit("Legal review", _case_customer(case), ""), _propose_legal, (case, t, a, managers))
+		for case, t, a in report.legal
 	]
-	units += [(f"reminder for {r.invoice}", _send_reminder, (r,)) for r in report.reminders]
-	for label, fn, args in units:
-		_isolated(label, fn, args, failures)
+	units += [(_RunUnit("Reminder", r.customer, r.invoice), _send_reminder, (r,)) for r in report.reminders]
+	for unit, fn, args in units:
+		_isolated(unit, fn, args, report)
 
 
-def _isolated(label: str, fn, args, failures: list | None) -> bool:
-	"""Run one unit under a savepoint. ``failures`` None: a trial (a batch), undone quietly on failure."""
+@dataclass
+class _RunUnit:
+	"""What one unit of the run writes, for whom: named in the Error Log, the report and the Run Log."""
+
+	kind: str  # Case, Lock, Letter, Legal review, Reminder
+	customer: str
+	company: str  # or the invoice, for a reminder
+
+	@property
+	def label(self) -> str:
+		return f"{self.kind.lower()} of {self.customer} / {self.company}"
+
+
+def _unit(kind: str, plan) -> _RunUnit:
+	return _RunUnit(kind, plan.customer, plan.company)
+
+
+def _case_customer(case: str) -> str:
+	return frappe.db.get_value(CASE, case, "customer") or case
+
+
+def _isolated(unit: _RunUnit | None, fn, args, report: RunReport | None) -> bool:
+	"""Run one unit under a savepoint. ``report`` None: a trial (a batch), undone quietly on failure;
+	otherwise a failure is never silent: the Error Log gets the customer, the exception and its
+	traceback, and the report (then the Run Log) the unit and its customer."""
 	savepoint = "collections_unit"
 	frappe.db.savepoint(savepoint)
 	try:
@@ -862,9 +885,14 @@ def _isolated(label: str, fn, args, failures: list | None) -> bool:
 		if frappe.flags.in_test and not frappe.flags.collections_isolate_in_test:
 			raise
 		frappe.db.rollback(save_point=savepoint)
-		if failures is not None:
-			frappe.log_error(title=f"Collections run: {label}")
-			failures.append(label)
+		if report is not None:
+			frappe.log_error(
+				title=f"Collections run: {unit.label}",
+				reference_doctype="Customer",
+				reference_name=unit.customer,
+			)
+			report.failures.append(unit.label)
+			report.failed_units.append(unit)
 		return False
 
 
@@ -900,9 +928,11 @@ def _start_log(on_date: date, triggered_by: str | None, commit: bool, chunks: in
 
 
 def _count_chunk(log: str, report: RunReport | None, failed: bool = False):
-	"""Add one chunk's figures to the run's log, atomically (chunk jobs finish in any order)."""
+	"""Add one chunk's figures to the run's log, atomically (chunk jobs finish in any order). Chunks
+	share no customer, so the customers not processed add up."""
 	figures = dict.fromkeys(
-		("cases", "follow_ups", "escalations", "locks", "letters", "reminders", "errors"), 0
+		("cases", "follow_ups", "escalations", "locks", "letters", "reminders", "errors", "customers_failed"),
+		0,
 	)
 	details = ""
 	if report is not None:
@@ -914,8 +944,9 @@ def _count_chunk(log: str, report: RunReport | None, failed: bool = False):
 			letters=len(report.letters),
 			reminders=len(report.reminders),
 			errors=len(report.failures),
+			customers_failed=len({u.customer for u in report.failed_units}),
 		)
-		details = "\n".join(report.failures)
+		details = "\n".join(_failure_lines(report.failed_units))
 	if failed:
 		figures["errors"] = 1
 		details = _("A chunk of the run failed; see the Error Log. The next run does its work.")
@@ -926,6 +957,31 @@ def _count_chunk(log: str, report: RunReport | None, failed: bool = False):
 		where name = %(log)s""",
 		{**figures, "details": details, "log": log},
 	)
+
+
+def _failure_lines(units: list[_RunUnit]) -> list[str]:
+	"""The Run Log's words for what failed: the customer by name, the company, what could not be done."""
+	names = dict(
+		frappe.get_all(
+			"Customer",
+			filters={"name": ["in", sorted({u.customer for u in units}) or [""]]},
+			fields=["name", "customer_name"],
+			as_list=True,
+		)
+	)
+	what = {
+		"Case": _("the case of {0} ({1}) could not be written"),
+		"Lock": _("the stock-release lock of {0} ({1}) could not be written"),
+		"Letter": _("the letter to {0} ({1}) could not be written"),
+		"Legal review": _("the legal review of {0} could not be proposed"),
+		"Reminder": _("the reminder to {0} for {1} could not be sent"),
+	}
+	return [
+		what[u.kind].format(names.get(u.customer) or u.customer, u.company)
+		+ "; "
+		+ _("the Error Log has the cause, and the next run tries again.")
+		for u in units
+	]
 
 
 def _tell_follow_ups(log: str):
@@ -1049,6 +1105,7 @@ def _case_values(plan: CasePlan, on_date: date, case) -> tuple[dict, dict | None
 		}
 	else:
 		values = {
+			"open_key": invariant_key(plan.customer, plan.company),
 			"policy": plan.policy,
 			"policy_note": plan.policy_note,
 			"total_outstanding": plan.total,

@@ -10,6 +10,19 @@ frappe.listview_settings["Collection Case"] = {
 			return value ? frappe.utils.escape_html(frappe.user.full_name(value)) : `<span class="text-muted">${__("Unassigned")}</span>`;
 		},
 	},
+	onload(listview) {
+		// supervisors and up: the customers today's run could not process, with a link to the run's log
+		frappe
+			.xcall("collections_module.collections_module.doctype.collections_run_log.collections_run_log.failures_today")
+			.then((failures) => {
+				if (!failures || !failures.count) return;
+				const link = `<a href="/app/collections-run-log/${encodeURIComponent(failures.log)}">${__("See the run log")}</a>`;
+				listview.page
+					.add_inner_message(`${frappe.utils.escape_html(failures.message)} ${link}`)
+					.removeClass("text-muted")
+					.addClass("text-danger");
+			});
+	},
 	get_indicator(doc) {
 		// the case's own words for its status (e.g. "Open" is 待催收 here, not a door that is open)
 		if (doc.status === "Closed") return [__("Closed", null, "Collection Case"), "green", "status,=,Closed"];

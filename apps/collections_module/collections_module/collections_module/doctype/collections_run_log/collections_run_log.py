@@ -4,6 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils import nowdate
 
 
 class CollectionsRunLog(Document):
@@ -19,3 +20,28 @@ def start_run() -> str:
 		frappe.throw(_("Only a collection manager can start a run."), frappe.PermissionError)
 	enqueue_run(triggered_by=frappe.session.user)
 	return _("Today's run is queued. Its progress shows here.")
+
+
+@frappe.whitelist()
+def failures_today() -> dict:
+	"""For those who read the run logs (supervisors and up): the customers today's run could not
+	process, so that nobody is left uncollected in silence. Empty when there were none."""
+	if not frappe.has_permission("Collections Run Log", "read"):
+		return {}
+	logs = frappe.get_all(
+		"Collections Run Log",
+		filters={"run_date": nowdate(), "status": ["!=", "Running"]},
+		fields=["name", "customers_failed"],
+		order_by="creation desc",
+		limit=1,
+	)
+	if not logs or not logs[0].customers_failed:
+		return {}
+	count = logs[0].customers_failed
+	return {
+		"count": count,
+		"log": logs[0].name,
+		"message": _("{0} customers could not be processed today.").format(count)
+		if count != 1
+		else _("1 customer could not be processed today."),
+	}

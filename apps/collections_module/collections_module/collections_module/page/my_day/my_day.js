@@ -70,6 +70,10 @@ class CollectionsMyDay {
 			])
 		)}</p>`;
 		if (data.note) html += `<div class="alert alert-warning">${esc(data.note)}</div>`;
+		if (data.run_failures && data.run_failures.count) {
+			html += `<div class="alert alert-danger run-failures">${esc(data.run_failures.message)}
+				<a href="/app/collections-run-log/${encodeURIComponent(data.run_failures.log)}">${esc(__("See the run log"))}</a></div>`;
+		}
 		if (data.by_collector && data.by_collector.length) html += this.team_table(data.by_collector);
 		if (!data.rows.length) {
 			html += `<div class="text-muted p-4">${esc(__("Nothing due today."))}</div>`;

@@ -132,6 +132,11 @@ def get_my_day(collector: str | None = None, limit: int | str | None = None) -> 
 		),
 	}
 	if lead:
+		from collections_module.collections_module.doctype.collections_run_log.collections_run_log import (
+			failures_today,
+		)
+
+		out["run_failures"] = failures_today()
 		out["collectors"] = collector_choices()
 		if collector is None:
 			out["by_collector"] = _team_summary(scored)

@@ -1,0 +1,150 @@
+"""A customer is collected again, and again: closing a case frees its key (R-B1..R-B7), whatever path
+closes it, and a run that cannot process a customer says so (Error Log, Run Log, the leads' screens)."""
+
+from unittest import mock
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days
+
+from collections_module import ladder_run
+from collections_module.guards import KEY_HOLDERS, free_stale_keys, invariant_key
+from collections_module.ladder_run import run
+from collections_module.policy import roles
+from collections_module.tests.test_ladder_run import daily_run_over
+from collections_module.tests.utils import (
+	ROLE_USERS,
+	ensure_users,
+	make_customer,
+	make_invoice,
+	open_case,
+	pay,
+	today,
+)
+
+CASE = "Collection Case"
+
+
+def cases_of(customer: str) -> list:
+	return frappe.get_all(
+		CASE,
+		filters={"customer": customer},
+		fields=["name", "status", "open_key", "total_outstanding"],
+		order_by="creation asc",
+	)
+
+
+class TestCollectedAgain(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		ensure_users()
+
+	def test_a_customer_who_paid_in_full_is_collected_again_when_a_new_invoice_falls_overdue(self):
+		"""The reproduction: overdue, paid in full (the case closes), a new invoice overdue later."""
+		customer = make_customer("Paid Once")
+		first = make_invoice(customer, due_in_days=-40, amount=500)
+		closed = open_case(customer)
+		pay(first.name)
+		closed.reload()
+		self.assertEqual((closed.status, closed.open_key), ("Closed", None))
+
+		# a month later a new invoice falls overdue: the submit's ledger event opens a case at once
+		second = make_invoice(customer, due_in_days=-3, amount=700)
+		again = open_case(customer)
+		self.assertIsNotNone(again)
+		self.assertNotEqual(again.name, closed.name)  # a new delinquency is a new case (see the note)
+		self.assertEqual(again.open_key, invariant_key(customer, again.company))
+		self.assertEqual(again.total_outstanding, 700)
+		self.assertEqual([r.sales_invoice for r in again.invoices], [second.name])
+
+		# and the daily run follows it up, reporting nothing failed
+		with daily_run_over([customer]):
+			report = run(add_days(today(), 12))
+		self.assertEqual(report.failures, [])
+		again.reload()
+		self.assertEqual(again.current_stage, "Daily Follow-up")
+		self.assertEqual([c.status for c in cases_of(customer)], ["Closed", "Open"])
+
+	def test_a_case_closed_by_a_cancelled_invoice_opens_again_for_the_next_one(self):
+		customer = make_customer("Cancelled Then Owing")
+		si = make_invoice(customer, due_in_days=-5, amount=100)
+		si.cancel()
+		self.assertEqual([(c.status, c.open_key) for c in cases_of(customer)], [("Closed", None)])
+		make_invoice(customer, due_in_days=-8, amount=90)
+		self.assertEqual(open_case(customer).total_outstanding, 90)
+
+	def test_the_database_refuses_a_closed_case_that_keeps_its_key(self):
+		customer = make_customer("Console Close")
+		make_invoice(customer, due_in_days=-5, amount=100)
+		case = open_case(customer)
+		# past the controller, the way a console or a set-based write would: still refused
+		with self.assertRaises(Exception) as refused:
+			frappe.db.set_value(CASE, case.name, "status", "Closed", update_modified=False)
+		self.assertIn("frees_open_key", str(refused.exception))
+		self.assertEqual(frappe.db.get_value(CASE, case.name, "status"), "Open")
+
+	def test_free_stale_keys_counts_nothing_when_the_constraints_hold(self):
+		for doctype, field, holds in KEY_HOLDERS:
+			self.assertEqual(
+				frappe.db.sql(
+					f"select count(*) from `tab{doctype}` where `{field}` is not null and not ({holds})"
+				)[0][0],
+				0,
+				doctype,
+			)
+		self.assertEqual(set(free_stale_keys().values()), {0})
+
+
+class TestFailuresAreNeverSilent(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		ensure_users()
+
+	def test_a_customer_the_run_cannot_process_is_in_the_error_log_the_run_log_and_the_leads_screens(self):
+		from collections_module.collections_module.doctype.collections_run_log.collections_run_log import (
+			failures_today,
+		)
+		from collections_module.collections_module.page.my_day.my_day import get_my_day
+
+		good, bad = make_customer("Run Good"), make_customer("Run Bad")
+		for customer in (good, bad):
+			make_invoice(customer, due_in_days=-20, amount=100)
+		real = ladder_run._store_lines
+
+		def store_lines(plans, on_date):
+			real(plans, on_date)
+			if any(p.customer == bad for p in plans):
+				raise ValueError("the disk is full")
+
+		frappe.flags.collections_isolate_in_test = True
+		try:
+			with mock.patch.object(ladder_run, "_store_lines", store_lines), daily_run_over([good, bad]):
+				report = run(today())
+		finally:
+			frappe.flags.collections_isolate_in_test = False
+
+		self.assertEqual([u.customer for u in report.failed_units], [bad])
+		error = frappe.get_last_doc("Error Log", filters={"reference_name": bad})
+		self.assertEqual(error.reference_doctype, "Customer")
+		self.assertIn(bad, error.method)
+		self.assertIn("ValueError: the disk is full", error.error)  # the exception with its traceback
+		self.assertIn("Traceback", error.error)
+
+		log = frappe.get_last_doc("Collections Run Log")
+		self.assertEqual((log.status, log.customers_failed), ("Finished", 1))
+		self.assertIn(f"the case of {bad} ", log.error_details)
+		self.assertNotIn(good, log.error_details)
+
+		frappe.set_user(ROLE_USERS[roles.SUPERVISOR])
+		try:
+			told = frappe.call(failures_today)
+			self.assertEqual(told["count"], 1)
+			self.assertEqual(told["message"], "1 customer could not be processed today.")
+			self.assertEqual(get_my_day()["run_failures"]["log"], log.name)
+			frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+			self.assertEqual(frappe.call(failures_today), {})  # collectors do not read run logs
+			self.assertNotIn("run_failures", get_my_day())
+		finally:
+			frappe.set_user("Administrator")
