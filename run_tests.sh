@@ -85,6 +85,10 @@ else
 		as_owner ./env/bin/python -m pip install -q -e apps/collections_module >/dev/null 2>&1 \
 			|| as_owner ./env/bin/python -m pip install -q --no-build-isolation -e apps/collections_module
 	fi
+	# the test dependencies Frappe lists as its own dev-dependencies (state machines, frozen days)
+	if ! as_owner ./env/bin/python -c "import hypothesis, freezegun" 2>/dev/null; then
+		as_owner ./env/bin/python -m pip install -q "hypothesis~=6.77.0" "freezegun~=1.2.2" || status=1
+	fi
 	# a module map cached in Redis before the app joined the bench would hide its doctypes from the sync
 	as_owner bench --site "$SITE" clear-cache >/dev/null 2>&1 || true
 	if as_owner bench --site "$SITE" list-apps 2>/dev/null | grep -q '^collections_module'; then

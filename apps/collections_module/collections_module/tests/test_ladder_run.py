@@ -276,8 +276,11 @@ class TestOneAtATime(FrappeTestCase):
 		)
 		twin_lock.set_new_name()
 		self.assertRaises((frappe.UniqueValidationError, frappe.DuplicateEntryError), twin_lock.db_insert)
-		# a closed case and a released lock free the key
-		frappe.db.set_value("Stock Release Lock", lock.name, "status", "Released")
+		# a released lock frees the key: a write past the controller that keeps it is refused
+		with self.assertRaises(Exception) as refused:
+			frappe.db.set_value("Stock Release Lock", lock.name, "status", "Released")
+		self.assertIn("frees_live_key", str(refused.exception))
+		frappe.db.set_value("Stock Release Lock", lock.name, {"status": "Released", "live_key": None})
 		lock.reload()
 		lock.save()
 		self.assertIsNone(frappe.db.get_value("Stock Release Lock", lock.name, "live_key"))
