@@ -91,7 +91,7 @@ def test_collector_works_my_day_and_is_held_to_the_hours(as_user):
 	open_desk(page, "my-day")
 	table = page.locator(".my-day-table")
 	expect(table).to_be_visible()
-	day = call(page, "collections_module.collections_module.page.my_day.my_day.get_my_day")
+	day = call(page, "collections_module.collection_cases.api.get_my_day")
 	rows = table.locator("tbody > tr")
 	shown = [rows.nth(i).locator("td").nth(1).locator("b").inner_text() for i in range(rows.count())]
 	assert shown == [r["customer_name"] for r in day["rows"]], shown  # the page shows the ranking

@@ -89,7 +89,7 @@ def assign_follow_ups(doctype: str, items: list[tuple[str, list[str], str]], on_
 	"""One open follow-up per person and record, for many records at once: ``items`` are
 	(record, users, description). An open ToDo is moved to ``on_date`` with the new description; a new
 	one is written with what Frappe's assignment leaves (the 'Assigned' comment on the timeline and the
-	record's ``_assign``). People are told once per run, not here (ladder_run._tell_follow_ups)."""
+	record's ``_assign``). People are told once per run, not here (ladder.run_log._tell_follow_ups)."""
 	wanted = {(name, user): description for name, users, description in items for user in users}
 	if not wanted:
 		return

@@ -20,7 +20,8 @@ def run_command(context, on_date=None, dry_run=False, customers=()):
 
 	import frappe
 
-	from collections_module.ladder_run import RunInProgress, run
+	from collections_module.collection_cases.ladder.jobs import run
+	from collections_module.collection_cases.ladder.model import RunInProgress
 
 	site = get_site(context)
 	frappe.init(site=site)
@@ -62,7 +63,7 @@ def statements_command(context, on_date=None, dry_run=False):
 	"""Generate monthly statements (on the generation day) and follow up unconfirmed ones."""
 	import frappe
 
-	from collections_module.statement_run import run
+	from collections_module.statements_and_letters.statement_run import run
 
 	frappe.init(site=get_site(context))
 	frappe.connect()
@@ -81,7 +82,7 @@ def demo_command(context, remove=False):
 	"""Build a demo: customers at every stage, a lock, a dispute, promises, users per role."""
 	import frappe
 
-	from collections_module import demo
+	from collections_module.setup import demo
 
 	frappe.init(site=get_site(context))
 	frappe.connect()

@@ -15,7 +15,7 @@ import time
 import frappe
 from frappe.utils import add_days
 
-from collections_module.ladder_run import run
+from collections_module.collection_cases.ladder.jobs import run
 from collections_module.tests.utils import make_customer, make_invoice, today
 
 
@@ -149,7 +149,7 @@ def main(
 	frappe.db.sql("update `tabCollection Case` set last_follow_up_on = null where status != 'Closed'")
 	frappe.db.commit()
 	timed("a day when every case is due", ar, on_date=add_days(today(), 2))
-	from collections_module.preview import preview_policy
+	from collections_module.collection_cases.preview import preview_policy
 
 	policy = frappe.get_doc("Collection Policy", "Standard Ladder")
 	started = time.monotonic()

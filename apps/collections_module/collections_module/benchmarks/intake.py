@@ -103,7 +103,7 @@ def _import(batch: str, rows: int) -> tuple[float, frappe._dict]:
 
 
 def main(rows: int = 10_000, collectors: int = 40, capacity: int = 300):
-	from collections_module.intake import confirm, propose
+	from collections_module.intake.allocation import confirm, propose
 
 	frappe.set_user("Administrator")
 	if not frappe.db.exists("Collection Client", CLIENT):

@@ -20,7 +20,7 @@ import time
 import frappe
 from frappe.utils import add_days, now_datetime
 
-from collections_module.collections_module.page.my_day import my_day
+from collections_module.collection_cases import my_day
 from collections_module.policy import roles
 from collections_module.tests.utils import company, today
 

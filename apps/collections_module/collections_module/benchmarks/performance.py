@@ -202,7 +202,7 @@ def timed(label: str, report: str, filters: dict, user: str, repeat: int = 3) ->
 
 
 def main(cases: int = 50_000, contacts: int = 500_000):
-	from collections_module.install import ensure_indexes
+	from collections_module.setup.install import ensure_indexes
 
 	ensure_indexes()
 	top_up(cases, contacts)

@@ -9,7 +9,7 @@ def before_tests():
 		from erpnext.setup.utils import before_tests as erpnext_before_tests
 
 		erpnext_before_tests()
-	from collections_module.install import after_migrate
+	from collections_module.setup.install import after_migrate
 
 	after_migrate()
 	frappe.db.commit()

@@ -7,9 +7,9 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days
 
-from collections_module import ladder_run
+from collections_module.collection_cases.ladder import apply as ladder_apply
+from collections_module.collection_cases.ladder.jobs import run
 from collections_module.guards import KEY_HOLDERS, free_stale_keys, invariant_key
-from collections_module.ladder_run import run
 from collections_module.policy import roles
 from collections_module.tests.test_ladder_run import daily_run_over
 from collections_module.tests.utils import (
@@ -103,15 +103,12 @@ class TestFailuresAreNeverSilent(FrappeTestCase):
 		ensure_users()
 
 	def test_a_customer_the_run_cannot_process_is_in_the_error_log_the_run_log_and_the_leads_screens(self):
-		from collections_module.collections_module.doctype.collections_run_log.collections_run_log import (
-			failures_today,
-		)
-		from collections_module.collections_module.page.my_day.my_day import get_my_day
+		from collections_module.collection_cases.api import failures_today, get_my_day
 
 		good, bad = make_customer("Run Good"), make_customer("Run Bad")
 		for customer in (good, bad):
 			make_invoice(customer, due_in_days=-20, amount=100)
-		real = ladder_run._store_lines
+		real = ladder_apply._store_lines
 
 		def store_lines(plans, on_date):
 			real(plans, on_date)
@@ -120,7 +117,7 @@ class TestFailuresAreNeverSilent(FrappeTestCase):
 
 		frappe.flags.collections_isolate_in_test = True
 		try:
-			with mock.patch.object(ladder_run, "_store_lines", store_lines), daily_run_over([good, bad]):
+			with mock.patch.object(ladder_apply, "_store_lines", store_lines), daily_run_over([good, bad]):
 				report = run(today())
 		finally:
 			frappe.flags.collections_isolate_in_test = False

@@ -5,7 +5,7 @@ from unittest import mock
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from collections_module import install
+from collections_module.setup import install
 
 
 class TestInstall(FrappeTestCase):

@@ -130,7 +130,7 @@ class TestIntake(FrappeTestCase):
 		super().tearDownClass()
 
 	def test_a_batch_is_imported_allocated_and_scoped(self):
-		from collections_module.intake import confirm, propose
+		from collections_module.intake.allocation import confirm, propose
 
 		batch = frappe.get_doc(
 			{

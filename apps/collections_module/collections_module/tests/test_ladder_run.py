@@ -4,7 +4,8 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days
 
-from collections_module.ladder_run import role_holders, run
+from collections_module.collection_cases.ladder.jobs import run
+from collections_module.people import role_holders
 from collections_module.policy import roles
 from collections_module.tests.utils import (
 	OTHER_SUPERVISOR,
@@ -244,9 +245,9 @@ def daily_run_over(customers):
 	people's data, which this test must neither depend on nor touch."""
 	from unittest import mock
 
-	from collections_module import ladder_run
+	from collections_module.collection_cases.ladder import jobs
 
-	return mock.patch.object(ladder_run, "_customers_in_scope", lambda: sorted(customers))
+	return mock.patch.object(jobs, "_customers_in_scope", lambda: sorted(customers))
 
 
 class TestOneAtATime(FrappeTestCase):
@@ -288,7 +289,7 @@ class TestOneAtATime(FrappeTestCase):
 	def test_a_second_daily_run_is_refused_while_one_runs(self):
 		from frappe.database import get_db
 
-		from collections_module.ladder_run import RUN_LOCK, RunInProgress
+		from collections_module.collection_cases.ladder.model import RUN_LOCK, RunInProgress
 
 		other = get_db(
 			host=frappe.conf.db_host or "127.0.0.1",
@@ -311,12 +312,12 @@ class TestRunUnits(FrappeTestCase):
 	def test_one_case_that_fails_rolls_back_alone_and_is_logged_by_name(self):
 		from unittest import mock
 
-		from collections_module import ladder_run
+		from collections_module.collection_cases.ladder import apply as ladder_apply
 
 		good, bad = make_customer("Unit Good"), make_customer("Unit Bad")
 		for customer in (good, bad):
 			make_invoice(customer, due_in_days=-20, amount=100)
-		real = ladder_run._store_lines
+		real = ladder_apply._store_lines
 
 		def store_lines(plans, on_date):
 			real(plans, on_date)  # writes first, then fails: the savepoint must undo its writes
@@ -325,7 +326,7 @@ class TestRunUnits(FrappeTestCase):
 
 		frappe.flags.collections_isolate_in_test = True
 		try:
-			with mock.patch.object(ladder_run, "_store_lines", store_lines):
+			with mock.patch.object(ladder_apply, "_store_lines", store_lines):
 				report = run(add_days(today(), 15), customers=[good, bad])
 		finally:
 			frappe.flags.collections_isolate_in_test = False

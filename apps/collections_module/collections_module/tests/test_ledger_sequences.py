@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, seed, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from collections_module import ladder_run
+from collections_module.collection_cases.ladder import jobs as ladder_jobs
 from collections_module.policy.stock_lock import LIVE_STATES
 from collections_module.tests.utils import company, ensure_users, make_customer, make_invoice, pay
 
@@ -190,7 +190,7 @@ class LedgerSequences(RuleBasedStateMachine):
 		from collections_module.tests.test_ladder_run import daily_run_over
 
 		with on_day(self.day), daily_run_over(self.customers):
-			report = ladder_run.run(self.day)
+			report = ladder_jobs.run(self.day)
 		self.failures += report.failures
 
 	# --- the promises ----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import frappe
 from frappe.client import get_list, insert, save
 from frappe.model.workflow import apply_workflow
 
-from collections_module.ladder_run import run
+from collections_module.collection_cases.ladder.jobs import run
 from collections_module.policy import roles
 from collections_module.tests.test_performance import call
 from collections_module.tests.utils import (
@@ -43,7 +43,7 @@ def pdf_text(url: str) -> str:
 
 class TestLegalAction(CollectionsTestCase):
 	def test_a_lawsuit_needs_the_owner_stops_the_ladder_and_files_with_its_evidence(self):
-		from collections_module.collections_module.doctype.legal_action.legal_action import prepare_evidence
+		from collections_module.enforcement.doctype.legal_action.legal_action import prepare_evidence
 
 		customer = make_customer("Lawsuit")
 		dn = make_delivery_note(customer, submit=True)

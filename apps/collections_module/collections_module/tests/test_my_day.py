@@ -30,8 +30,8 @@ from collections_module.tests.utils import (
 )
 
 CASE = "Collection Case"
-MY_DAY = "collections_module.collections_module.page.my_day.my_day.get_my_day"
-DUE_TODAY = "collections_module.collections_module.page.my_day.my_day.my_due_today"
+MY_DAY = "collections_module.collection_cases.api.get_my_day"
+DUE_TODAY = "collections_module.collection_cases.api.my_due_today"
 COLLECTOR = ROLE_USERS[roles.COLLECTOR]
 SUPERVISOR = ROLE_USERS[roles.SUPERVISOR]
 SH = "Asia/Shanghai"
@@ -175,7 +175,7 @@ class TestMyDay(CollectionsTestCase):
 		self.assertEqual(got[good.name]["last_contact"]["on"], str(getdate(promised_at)))
 
 		# contact now: as the case form says it, case by case
-		from collections_module.contact_conduct import contact_status
+		from collections_module.contact_conduct.conduct import contact_status
 
 		for name, row in got.items():
 			single = contact_status(name)
@@ -256,7 +256,7 @@ class TestMyDay(CollectionsTestCase):
 	def test_reading_stops_early_only_when_no_case_left_can_outrank_the_rows_shown(self):
 		from unittest.mock import patch
 
-		from collections_module.collections_module.page.my_day import my_day
+		from collections_module.collection_cases import my_day
 
 		# three large cases of customers who broke their promises come first in reading order (the most
 		# they could score); a smaller, unblemished case outscores them; many small ones come last
@@ -296,7 +296,7 @@ class TestMyDay(CollectionsTestCase):
 
 class TestFollowUpsMoveWithTheCase(CollectionsTestCase):
 	def follow_up_for(self, case, user):
-		from collections_module.ladder_run import run
+		from collections_module.collection_cases.ladder.jobs import run
 
 		run(today(), customers=[case.customer])
 		ups = open_todos(case.name)
@@ -332,13 +332,13 @@ class TestFollowUpsMoveWithTheCase(CollectionsTestCase):
 		self.assertEqual(len([t for t in open_todos(case.name) if t.allocated_to == SECOND_COLLECTOR]), 1)
 
 	def test_reassign_moves_the_follow_ups_once(self):
-		from collections_module.collections_module.doctype.collection_case.collection_case import reassign
+		from collections_module.collection_cases.doctype.collection_case.collection_case import reassign
 
 		case = due_case("MyDay Handover Reassign", days=20)
 		old = next(t for t in self.follow_up_for(case, COLLECTOR) if t.allocated_to == COLLECTOR)
 		frappe.set_user(SUPERVISOR)
 		desk_call(
-			"collections_module.collections_module.doctype.collection_case.collection_case.reassign",
+			"collections_module.collection_cases.doctype.collection_case.collection_case.reassign",
 			case=case.name,
 			collector=SECOND_COLLECTOR,
 			reason="The debtor asked for another collector",
@@ -351,7 +351,7 @@ class TestFollowUpsMoveWithTheCase(CollectionsTestCase):
 		self.assertNotIn(COLLECTOR, [t.allocated_to for t in open_todos(case.name)])
 
 	def test_an_unassigned_cases_follow_ups_go_from_the_supervisors_to_its_first_collector(self):
-		from collections_module.ladder_run import role_holders
+		from collections_module.people import role_holders
 
 		case = due_case("MyDay Allocation", collector=None, days=20)  # a collector's stage
 		supervisors = set(role_holders().get(roles.SUPERVISOR, []))
@@ -479,11 +479,12 @@ class TestWorkspaceCards(CollectionsTestCase):
 		self.assertIn("Overdue by Stage", [c.label for c in shown["charts"]["items"]])
 		# the team's recovery is for the leads; a collector's card counts their own
 		self.assertNotIn("Recovered vs Target", [c.label for c in shown["charts"]["items"]])
-		from collections_module.performance import gather
+		from collections_module.team.performance import gather
 
 		month = gather(get_first_day(nowdate()), nowdate()).collectors.get(COLLECTOR)
 		self.assertEqual(
-			desk_call("collections_module.dashboards.recovered_this_month"), month.received if month else 0
+			desk_call("collections_module.team.api.recovered_this_month"),
+			month.received if month else 0,
 		)
 		frappe.set_user(WAREHOUSE_USER)
 		shown = desk_call(

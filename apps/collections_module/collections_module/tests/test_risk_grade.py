@@ -5,7 +5,7 @@ overrides it with a reason through the desk's save, a collector cannot."""
 import frappe
 from frappe.client import set_value
 
-from collections_module.ladder_run import run
+from collections_module.collection_cases.ladder.jobs import run
 from collections_module.policy import roles
 from collections_module.tests.utils import (
 	ROLE_USERS,

@@ -7,8 +7,10 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days
 
-from collections_module import ladder_run
-from collections_module.ladder_run import RunInProgress, run
+from collections_module.collection_cases.ladder import jobs as ladder_jobs
+from collections_module.collection_cases.ladder import plan as ladder_plan
+from collections_module.collection_cases.ladder.jobs import run
+from collections_module.collection_cases.ladder.model import RunInProgress
 from collections_module.policy import roles
 from collections_module.tests.test_ladder_run import daily_run_over
 from collections_module.tests.utils import (
@@ -48,7 +50,7 @@ class TestRunChunks(FrappeTestCase):
 	def test_a_run_stopped_half_way_is_finished_by_the_next_with_nothing_doubled(self):
 		customers = debts("Chunk Stop", 3)
 		on_date = add_days(today(), 2)
-		real = ladder_run._run_chunk
+		real = ladder_jobs._run_chunk
 		calls = []
 
 		def stopped_after_the_first(*args, **kwargs):
@@ -58,7 +60,7 @@ class TestRunChunks(FrappeTestCase):
 			return real(*args, **kwargs)
 
 		with daily_run_over(customers), one_customer_per_chunk():
-			with mock.patch.object(ladder_run, "_run_chunk", stopped_after_the_first):
+			with mock.patch.object(ladder_jobs, "_run_chunk", stopped_after_the_first):
 				self.assertRaises(SystemExit, run, on_date)
 			self.assertEqual([written(c, on_date) for c in customers], [True, False, False])
 			stopped = frappe.get_last_doc("Collections Run Log")
@@ -84,7 +86,7 @@ class TestRunChunks(FrappeTestCase):
 		(customer,) = debts("Chunk Race", 1)
 		case = open_case(customer)
 		on_date = add_days(today(), 3)
-		real = ladder_run._plan_reminders
+		real = ladder_plan._plan_reminders
 
 		def supervisor_saves_meanwhile(*args):
 			# planned, not yet written: a supervisor gives the case to a collector
@@ -93,7 +95,7 @@ class TestRunChunks(FrappeTestCase):
 
 		with (
 			daily_run_over([customer]),
-			mock.patch.object(ladder_run, "_plan_reminders", supervisor_saves_meanwhile),
+			mock.patch.object(ladder_plan, "_plan_reminders", supervisor_saves_meanwhile),
 		):
 			report = run(on_date)
 		case.reload()
@@ -120,7 +122,7 @@ class TestRunChunks(FrappeTestCase):
 				[(m, kw["queue"], kw["job_id"], kw["customers"]) for m, kw in queued],
 				[
 					(
-						"collections_module.ladder_run.run_chunk",
+						"collections_module.collection_cases.ladder.jobs.run_chunk",
 						"long",
 						f"collections_run_chunk::{log.name}::{i}",
 						[c],

@@ -6,8 +6,8 @@ import frappe
 from frappe.client import get_list, insert, save
 from frappe.utils import add_days
 
-from collections_module import team
 from collections_module.policy import roles, weekly
+from collections_module.team import weekly as team
 from collections_module.tests.test_performance import call, hand_over
 from collections_module.tests.utils import (
 	ROLE_USERS,

@@ -323,7 +323,7 @@ def local_time(tz: str, days_from_today: int, hour: int, minute: int = 0):
 	from datetime import datetime, time
 	from zoneinfo import ZoneInfo
 
-	from collections_module.contact_conduct import from_utc
+	from collections_module.contact_conduct.conduct import from_utc
 
 	day = add_days(today(), days_from_today)
 	return from_utc(datetime.combine(getdate(day), time(hour, minute), tzinfo=ZoneInfo(tz)))

@@ -15,7 +15,7 @@ OWNERS = {roles.MANAGER, roles.GENERAL_MANAGER, roles.OWNER, "System Manager"}
 
 
 def guard_collection_fields(doc, method=None):
-	from collections_module.contact_conduct import valid_timezone
+	from collections_module.contact_conduct.conduct import valid_timezone
 
 	fields = FIELDS.get(doc.doctype, ())
 	if doc.is_new():
@@ -36,7 +36,6 @@ def guard_collection_fields(doc, method=None):
 		frappe.throw(_("{0} is not a time zone name (e.g. Asia/Shanghai).").format(tz))
 
 
-@frappe.whitelist()
 def set_collection_fields(
 	doctype: str, name: str, collection_policy: str | None = None, collection_timezone: str | None = None
 ) -> None:

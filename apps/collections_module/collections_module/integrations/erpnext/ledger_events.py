@@ -23,6 +23,6 @@ def on_ledger_change(doc, method=None):
 	customers = affected_customers(doc)
 	if not customers:
 		return
-	from collections_module.ladder_run import run
+	from collections_module.collection_cases.ladder.jobs import run
 
 	run(customers=customers, follow_ups=False, reminders=False)

@@ -139,7 +139,6 @@ def release_contacts() -> str:
 	return f"{_(role)}: {', '.join(n for n in names if n) or '-'}"
 
 
-@frappe.whitelist()
 def lock_banner(customer: str, company: str | None = None) -> list[dict]:
 	"""Blocking locks of a customer, for the red banner on Delivery Note, Pick List, Sales Order and
 	Customer forms. Only what a warehouse user needs: the lock, amount, days, reason and whom to ask."""

@@ -21,7 +21,7 @@
 					dialog_fields,
 					(values) =>
 						frappe
-							.xcall("collections_module.integrations.erpnext.customer_fields.set_collection_fields", {
+							.xcall("collections_module.collection_cases.api.set_collection_fields", {
 								doctype,
 								name: frm.doc.name,
 								collection_policy: values.collection_policy || "",

@@ -5,7 +5,7 @@ if (!window.collections_module_lock_banner) {
 	const show = (frm, customer, company) => {
 		if (!customer) return;
 		frappe
-			.xcall("collections_module.integrations.erpnext.shipment_guard.lock_banner", { customer, company })
+			.xcall("collections_module.enforcement.api.lock_banner", { customer, company })
 			.then((locks) => {
 				(locks || []).forEach((lock) => {
 					frm.dashboard.set_headline_alert(

@@ -1,0 +1,75 @@
+"""The people of collections and what they are given: who holds each collection role, follow-up tasks
+(Frappe's own ToDo assignments) and desk notifications (with e-mail per the user's settings). Shared by
+the daily run, the statement cycle, intake, the team's jobs and case events."""
+
+from collections import defaultdict
+from datetime import date
+
+import frappe
+
+from collections_module.policy import roles
+
+
+def role_holders() -> dict[str, list[str]]:
+	"""The enabled system users holding each collection role: role -> users."""
+	has_role = frappe.qb.DocType("Has Role")
+	user = frappe.qb.DocType("User")
+	rows = (
+		frappe.qb.from_(has_role)
+		.join(user)
+		.on(user.name == has_role.parent)
+		.select(has_role.role, user.name)
+		.where(
+			(has_role.parenttype == "User")
+			& has_role.role.isin(list(roles.ALL))
+			& (user.enabled == 1)
+			& (user.user_type == "System User")
+			& user.name.notin(["Administrator", "Guest"])
+		)
+		.run(as_dict=True)
+	)
+	out: dict[str, list[str]] = defaultdict(list)
+	for r in rows:
+		out[r.role].append(r.name)
+	return out
+
+
+def assign_follow_up(doctype: str, name: str, users: list[str], description: str, on_date: date):
+	"""One open follow-up per user and document: a new ToDo, or the open one moved to today."""
+	from frappe.desk.form.assign_to import add as assign
+
+	for user in users:
+		open_todo = frappe.db.get_value(
+			"ToDo",
+			{"reference_type": doctype, "reference_name": name, "allocated_to": user, "status": "Open"},
+		)
+		if open_todo:  # the last follow-up is still open: it is due again, now
+			frappe.db.set_value("ToDo", open_todo, {"date": on_date, "description": description})
+		else:
+			assign(
+				{
+					"assign_to": [user],
+					"doctype": doctype,
+					"name": name,
+					"description": description,
+					"date": on_date,
+				},
+				ignore_permissions=True,
+			)
+
+
+def notify(users: list[str], doctype: str, name: str, subject: str, body: str = ""):
+	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
+
+	users = sorted(set(users))
+	if users:
+		make_notification_logs(
+			{
+				"type": "Alert",
+				"document_type": doctype,
+				"document_name": name,
+				"subject": subject,
+				"email_content": body,
+			},
+			users,
+		)

@@ -1,0 +1,113 @@
+"""The workspace's figures of recovery (R-G1): recovered this month, and recovered against target by
+month. Recovered = receipts (Payment Entries and debts' repayments) of customers with a collection
+case open that day, as in the performance reports."""
+
+import frappe
+from frappe import _
+from frappe.utils import add_months, flt, get_first_day, get_last_day, getdate, nowdate
+from frappe.utils.dashboard import cache_source
+
+from collections_module.policy import roles
+
+LEADS = {roles.SUPERVISOR, roles.MANAGER, roles.GENERAL_MANAGER, roles.OWNER, "System Manager"}
+
+
+def _only_leads():
+	if not set(frappe.get_roles()) & LEADS:
+		frappe.throw(
+			_("Only collection supervisors and above see the team's recovery."), frappe.PermissionError
+		)
+
+
+def recovered_by_month(start, end) -> dict[str, float]:
+	"""'YYYY-MM' -> amount received on open cases, in two grouped queries."""
+	out: dict[str, float] = {}
+	for sql in (
+		"""select date_format(pe.posting_date, '%%Y-%%m'), sum(pe.base_received_amount)
+		from `tabPayment Entry` pe
+		where pe.docstatus = 1 and pe.party_type = 'Customer' and pe.payment_type = 'Receive'
+			and pe.posting_date between %(start)s and %(end)s
+			and exists (select 1 from `tabCollection Case` c where c.customer = pe.party
+				and c.company = pe.company and date(c.creation) <= pe.posting_date
+				and (c.closed_on is null or pe.posting_date <= c.closed_on))
+		group by 1""",
+		"""select date_format(p.repayment_date, '%%Y-%%m'), sum(p.amount)
+		from `tabDebt Repayment` p join `tabDebt` d on d.name = p.parent
+		where p.parenttype = 'Debt' and p.repayment_date between %(start)s and %(end)s
+			and exists (select 1 from `tabCollection Case` c where c.customer = d.customer
+				and c.company = d.company and date(c.creation) <= p.repayment_date
+				and (c.closed_on is null or p.repayment_date <= c.closed_on))
+		group by 1""",
+	):
+		for month, amount in frappe.db.sql(sql, {"start": start, "end": end}):
+			out[month] = out.get(month, 0.0) + flt(amount)
+	return out
+
+
+def targets_by_month(start, end) -> dict[str, float]:
+	"""'YYYY-MM' -> the collectors' targets summed (the teams' own targets where no collector has one)."""
+	collectors, teams = {}, {}
+	for r in frappe.get_all(
+		"Collection Target",
+		filters={"month": ["between", [get_first_day(start), end]]},
+		fields=["month", "collector", "target_amount"],
+		limit_page_length=0,
+	):
+		bucket = collectors if r.collector else teams
+		key = getdate(r.month).strftime("%Y-%m")
+		bucket[key] = bucket.get(key, 0.0) + flt(r.target_amount)
+	return {k: collectors.get(k) or teams.get(k, 0.0) for k in set(collectors) | set(teams)}
+
+
+def recovered_this_month(filters=None):
+	"""Number card: received on open cases since the first of the month; a collector's own (the
+	payments credited to them, as in Collector Performance)."""
+	today = getdate(nowdate())
+	if set(frappe.get_roles()) & LEADS:
+		return sum(recovered_by_month(get_first_day(today), today).values())
+	from collections_module.team.performance import gather
+
+	# the attribution reads the whole period's cases: kept ten minutes per collector
+	key = f"collections_recovered_this_month::{frappe.session.user}::{today}"
+	cached = frappe.cache().get_value(key)
+	if cached is not None:
+		return cached
+	mine = gather(get_first_day(today), today).collectors.get(frappe.session.user)
+	value = mine.received if mine else 0
+	frappe.cache().set_value(key, value, expires_in_sec=600)
+	return value
+
+
+def recovered_vs_target(*args, **kwargs):
+	"""Dashboard chart source: the last twelve months, recovered beside the target (leads only; the
+	role is checked before the cached figures are returned)."""
+	_only_leads()
+	return _recovered_vs_target(*args, **kwargs)
+
+
+@cache_source
+def _recovered_vs_target(
+	chart_name=None,
+	chart=None,
+	no_cache=None,
+	filters=None,
+	from_date=None,
+	to_date=None,
+	timespan=None,
+	time_interval=None,
+	heatmap_year=None,
+):
+	today = getdate(nowdate())
+	start = get_first_day(add_months(today, -11))
+	months = [add_months(start, i) for i in range(12)]
+	recovered = recovered_by_month(start, get_last_day(today))
+	targets = targets_by_month(start, get_last_day(today))
+	keys = [m.strftime("%Y-%m") for m in months]
+	return {
+		"labels": keys,
+		"datasets": [
+			{"name": _("Recovered"), "values": [flt(recovered.get(k), 2) for k in keys]},
+			{"name": _("Target"), "values": [flt(targets.get(k), 2) for k in keys]},
+		],
+		"type": "bar",
+	}

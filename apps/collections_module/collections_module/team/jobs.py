@@ -1,0 +1,18 @@
+"""Scheduled jobs of Team (hooks.py points here)."""
+
+from collections_module.team import weekly
+
+
+def sample_calls():
+	"""Monday: last week's call-quality sample for the supervisors (R-G2)."""
+	weekly.sample_calls()
+
+
+def draft_weekly_reports():
+	"""Monday: a weekly report draft per active collector with last week's figures (R-G1)."""
+	weekly.draft_weekly_reports()
+
+
+def alert_missing_weekly_reports():
+	"""Wednesday: each supervisor hears whose weekly report is missing."""
+	weekly.alert_missing_weekly_reports()
