@@ -150,6 +150,22 @@ permission_query_conditions = {
 	"Collection Target": "collections_module.permissions.target_query",
 	"Contact Refusal": "collections_module.permissions.refusal_query",
 	"Legal Action": "collections_module.permissions.legal_action_query",
+	# child tables follow their parent's rule, whatever path reads them
+	**dict.fromkeys(
+		[
+			"Collection Case Invoice",
+			"Collection Case Stage Log",
+			"Collection Contact Point",
+			"Collection Case Reassignment",
+			"Repayment Plan Installment",
+			"Visit Record Collector",
+			"Stock Release Pass",
+			"Debt Repayment",
+			"Collection Letter Invoice",
+			"Customer Statement Line",
+		],
+		"collections_module.permissions.child_query",
+	),
 }
 has_permission = {
 	"Collection Case": "collections_module.permissions.collection_case_has_permission",
@@ -175,6 +191,8 @@ require_type_annotated_api_methods = True
 # The endpoints' paths before the app was arranged by trade (one release): desks and scripts that call
 # the old paths keep working. Chunk jobs queued under the old path run through collections_module/ladder_run.py.
 override_whitelisted_methods = {
+	# a link shows a debtor's or customer's name only to whom may read the record
+	"frappe.desk.search.get_link_title": "collections_module.api.get_link_title",
 	"collections_module.collections_module.page.my_day.my_day.get_my_day": "collections_module.collection_cases.api.get_my_day",
 	"collections_module.collections_module.page.my_day.my_day.my_due_today": "collections_module.collection_cases.api.my_due_today",
 	"collections_module.preview.preview_policy": "collections_module.collection_cases.api.preview_policy",

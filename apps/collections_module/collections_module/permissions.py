@@ -175,3 +175,54 @@ def own_record_has_permission(doc, ptype: str = "read", user: str | None = None)
 	if _sees_all(user) or (_stored(doc, "collector") == user and doc.get("collector") == user):
 		return None
 	return False
+
+
+# --- child tables (R-G5) -------------------------------------------------------------------------
+# Frappe checks only the parent DocType's right when a child table is listed on its own (`get_list`
+# of "Collection Contact Point" with parent "Collection Case"): each child row is scoped to the
+# parents the user may read, by the parent's own record rule. Every child table of a parent with a
+# record rule is listed here (tests/test_access.py checks it from the DocType meta).
+CHILD_PARENTS = {
+	"Collection Case Invoice": "Collection Case",
+	"Collection Case Stage Log": "Collection Case",
+	"Collection Contact Point": "Collection Case",
+	"Collection Case Reassignment": "Collection Case",
+	"Repayment Plan Installment": "Repayment Plan",
+	"Visit Record Collector": "Visit Record",
+	"Stock Release Pass": "Stock Release Lock",
+	"Debt Repayment": "Debt",
+	"Collection Letter Invoice": "Collection Letter",
+	"Customer Statement Line": "Customer Statement",
+}
+
+
+def child_query(user: str | None = None, doctype: str | None = None) -> str:
+	"""A child table's rows of the parents the user may read (the parent's record rule)."""
+	user = user or frappe.session.user
+	parent = CHILD_PARENTS[doctype]
+	conditions = [
+		frappe.call(frappe.get_attr(method), user, doctype=parent)
+		for method in frappe.get_hooks("permission_query_conditions", {}).get(parent, [])
+	]
+	conditions = [c for c in conditions if c]
+	if not conditions:
+		return ""
+	return (
+		f"(`tab{doctype}`.`parenttype` = {frappe.db.escape(parent)} and `tab{doctype}`.`parent` in "
+		f"(select `name` from `tab{parent}` where {' and '.join(conditions)}))"
+	)
+
+
+# --- names through link titles (R-G5) ------------------------------------------------------------
+
+
+def get_link_title(doctype: str, docname: str) -> str:
+	"""Frappe's link title, but a record of this app shows its title (a debtor's or customer's name)
+	only to whom may read the record; to others the link shows its ID."""
+	from frappe.desk.search import get_link_title as frappe_link_title
+
+	meta = frappe.get_meta(doctype)
+	if meta.module in frappe.get_module_list("collections_module") and meta.show_title_field_in_link:
+		if not frappe.db.exists(doctype, docname) or not frappe.has_permission(doctype, "read", docname):
+			return docname
+	return frappe_link_title(doctype, docname)

@@ -52,7 +52,7 @@ class TestPolicyPreview(CollectionsTestCase):
 
 class TestRuleSetPreview(CollectionsTestCase):
 	def test_preview_replays_last_months_contacts_under_the_edited_rules(self):
-		from collections_module.collection_cases.preview import preview_rule_set
+		from collections_module.contact_conduct.preview import preview_rule_set
 		from collections_module.tests.utils import contact_log, local_time
 
 		rules = frappe.copy_doc(frappe.get_doc("Contact Rule Set", "Source Rules"))
