@@ -514,14 +514,14 @@ class TestWordsForUsers(CollectionsTestCase):
 	def test_page_headline_and_ranking_strings_are_translated(self):
 		from collections_module.policy import ranking as rk
 
-		module = APP / "collections_module"
+		module = APP / "collection_cases"
 		strings = self.js_strings(module / "page" / "my_day" / "my_day.js")
 		headline = self.js_strings(module / "doctype" / "collection_case" / "collection_case.js")
 		self.assertIn("{0} since {1} (entered at {2} days, {3} overdue).", headline)
 		self.assertIn("Today: {0} days, {1} overdue.", headline)
 		strings |= headline
-		py = (module / "page" / "my_day" / "my_day.py").read_text(encoding="utf-8")
-		strings |= set(re.findall(r'_\("((?:[^"\\]|\\.)*)"\)', py))
+		for py in (module / "my_day.py", module / "my_day_rows.py"):
+			strings |= set(re.findall(r'_\("((?:[^"\\]|\\.)*)"\)', py.read_text(encoding="utf-8")))
 		samples = [
 			rk.RankInput(amount=1, days_overdue=d, stage="Manager", stage_level=lv, **kw)
 			for d in (1, 9)
