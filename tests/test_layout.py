@@ -156,3 +156,16 @@ def test_scheduler_entries_point_at_jobs():
 		module = dotted.rsplit(".", 1)[0]
 		assert module.endswith(".jobs"), dotted
 		assert kind_of_module(module) in ("jobs", "service"), dotted
+
+
+def test_the_readmes_show_the_same_who_may_do_what():
+	"""The app's README holds the table generated from access.py (checked on the site, layer 2); the
+	repository's README shows the same table."""
+
+	def table(path: Path) -> str:
+		text = path.read_text(encoding="utf-8")
+		start = text.index("| DocType | Records |")
+		end = text.find("\n\n", start)
+		return text[start : end if end > 0 else None].strip()
+
+	assert table(APP.parent / "README.md") == table(APP.parents[2] / "README.md")

@@ -73,6 +73,8 @@ doctype_js = {
 # ERPNext touchpoints (all handlers live in integrations/erpnext/): any posting that changes a
 # customer's outstanding keeps that customer's collection case in step with the ledger.
 doc_events = {
+	# who may do what (access.py): the server's fields, what an approval covers, a record's own files
+	"*": {"before_validate": "collections_module.access.guard"},
 	"Sales Invoice": {
 		# only an invoice that updates stock ships goods; plain invoicing is never held by a lock, but a
 		# blacklisted customer gets no new credit
@@ -150,6 +152,8 @@ permission_query_conditions = {
 	"Collection Target": "collections_module.permissions.target_query",
 	"Contact Refusal": "collections_module.permissions.refusal_query",
 	"Legal Action": "collections_module.permissions.legal_action_query",
+	"Collector Profile": "collections_module.permissions.collector_profile_query",
+	"Contact Rule Exception": "collections_module.permissions.rule_exception_query",
 	# child tables follow their parent's rule, whatever path reads them
 	**dict.fromkeys(
 		[
@@ -163,6 +167,7 @@ permission_query_conditions = {
 			"Debt Repayment",
 			"Collection Letter Invoice",
 			"Customer Statement Line",
+			"Collector Profile Client",
 		],
 		"collections_module.permissions.child_query",
 	),
@@ -182,6 +187,8 @@ has_permission = {
 	"Collection Target": "collections_module.permissions.own_record_has_permission",
 	"Contact Refusal": "collections_module.permissions.own_record_has_permission",
 	"Legal Action": "collections_module.permissions.case_record_has_permission",
+	"Collector Profile": "collections_module.permissions.collector_profile_has_permission",
+	"Contact Rule Exception": "collections_module.permissions.case_record_has_permission",
 }
 
 # Endpoints are thin and typed, one api.py per module (a test checks every whitelisted method's

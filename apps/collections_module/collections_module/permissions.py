@@ -131,19 +131,41 @@ def stock_release_lock_query(user: str | None = None) -> str:
 	from collections_module.policy.stock_lock import BLOCKING_STATES
 
 	user = user or frappe.session.user
-	if _works_collections(user):
+	if _sees_all(user) or "System Manager" in frappe.get_roles(user):
 		return ""
 	states = ", ".join(frappe.db.escape(s) for s in BLOCKING_STATES)
-	return f"`tabStock Release Lock`.`status` in ({states})"
+	blocking = f"`tabStock Release Lock`.`status` in ({states})"
+	if _works_collections(user):  # a Collector: the locks of the customers whose cases they hold
+		mine = (
+			"(`tabStock Release Lock`.`customer`, `tabStock Release Lock`.`company`) in "
+			f"(select `customer`, `company` from `tabCollection Case` where `collector` = {frappe.db.escape(user)})"
+		)
+		return f"({mine} or {blocking})" if _reads_blocking_locks(user) else mine
+	return blocking
 
 
 def stock_release_lock_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
 	from collections_module.policy.stock_lock import BLOCKING_STATES
 
 	user = user or frappe.session.user
-	if _works_collections(user):
+	if _sees_all(user) or "System Manager" in frappe.get_roles(user):
 		return None
+	if _works_collections(user):  # a Collector: their customers' locks, judged on stored and new values
+		keys = {
+			(doc.get("customer"), doc.get("company")),
+			(_stored(doc, "customer"), _stored(doc, "company")),
+		}
+		if all(holds_case_of(user, *key) for key in keys if any(key)):
+			return None
+		if ptype == "read" and _reads_blocking_locks(user) and doc.get("status") in BLOCKING_STATES:
+			return None
+		return False
 	return None if doc.get("status") in BLOCKING_STATES else False
+
+
+def _reads_blocking_locks(user: str) -> bool:
+	"""Also a warehouse, sales or accounts user: they see what blocks shipments."""
+	return bool(set(frappe.get_roles(user)) & {"Stock User", "Stock Manager", "Sales User", "Accounts User"})
 
 
 def own_record_query(user: str | None = None, doctype: str = "Weekly Report") -> str:
@@ -177,6 +199,28 @@ def own_record_has_permission(doc, ptype: str = "read", user: str | None = None)
 	return False
 
 
+# --- collectors' own profiles, exceptions of their cases (R-G5) ----------------------------------
+
+
+def collector_profile_query(user: str | None = None) -> str:
+	"""A Collector reads their own profile (capacity, clients, level); the leads read all."""
+	user = user or frappe.session.user
+	if _sees_all(user):
+		return ""
+	return f"`tabCollector Profile`.`user` = {frappe.db.escape(user)}"
+
+
+def collector_profile_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
+	user = user or frappe.session.user
+	if _sees_all(user) or (_stored(doc, "user") == user and doc.get("user") == user):
+		return None
+	return False
+
+
+def rule_exception_query(user=None):
+	return case_record_query(user, "Contact Rule Exception")
+
+
 # --- child tables (R-G5) -------------------------------------------------------------------------
 # Frappe checks only the parent DocType's right when a child table is listed on its own (`get_list`
 # of "Collection Contact Point" with parent "Collection Case"): each child row is scoped to the
@@ -193,6 +237,7 @@ CHILD_PARENTS = {
 	"Debt Repayment": "Debt",
 	"Collection Letter Invoice": "Collection Letter",
 	"Customer Statement Line": "Customer Statement",
+	"Collector Profile Client": "Collector Profile",
 }
 
 

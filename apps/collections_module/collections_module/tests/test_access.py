@@ -153,3 +153,284 @@ class TestNoApprovalOfOnesOwnRequest(CollectionsTestCase):
 						self.assertFalse(t.allow_self_approval)
 					checked += 1
 		self.assertGreaterEqual(checked, 6)
+
+
+# --- the declaration, for every DocType and field ---------------------------------------------------
+
+
+def app_doctypes() -> list[str]:
+	return frappe.get_all(
+		"DocType", filters={"module": ["in", frappe.get_module_list("collections_module")]}, pluck="name"
+	)
+
+
+class TestOneDeclaration(CollectionsTestCase):
+	def test_every_doctype_is_declared_and_every_declared_field_exists(self):
+		from collections_module.access import ACCESS, READ_RULES
+
+		self.assertEqual(sorted(ACCESS), sorted(app_doctypes()))  # a new DocType needs its declaration
+		for doctype, r in ACCESS.items():
+			meta = frappe.get_meta(doctype)
+			with self.subTest(doctype=doctype):
+				self.assertIn(r.read, READ_RULES)
+				self.assertEqual(r.read == "parent", bool(meta.istable))
+				covered = (r.approval[2] if r.approval else ()) + r.record + r.writable
+				for field in covered:
+					self.assertTrue(meta.has_field(field), f"{doctype}.{field}")
+				if r.read in ("case", "own", "customer", "lock"):
+					self.assertTrue(frappe.get_hooks("permission_query_conditions", {}).get(doctype), doctype)
+					self.assertTrue(frappe.get_hooks("has_permission", {}).get(doctype), doctype)
+
+	def test_no_person_writes_a_read_only_field_of_any_doctype(self):
+		"""For every DocType and every field only the server writes: a person's value is replaced by the
+		stored one (and dropped on a new record), whatever endpoint sent it."""
+		from collections_module.access import ACCESS, guard, server_fields
+
+		checked = 0
+		frappe.set_user(COLLECTOR)
+		try:
+			for doctype in ACCESS:
+				if frappe.get_meta(doctype).istable or frappe.get_meta(doctype).issingle:
+					continue
+				for field in server_fields(doctype):
+					is_table = (
+						frappe.get_meta(doctype).get_field(field).fieldtype in frappe.model.table_fields
+					)
+					stored, sent = ([], [{}]) if is_table else ("stored value", "sent value")
+					doc = frappe.new_doc(doctype)
+					doc.name = f"_CM access {doctype}"
+					before = frappe.new_doc(doctype)
+					before.set(field, stored)
+					doc._doc_before_save = before
+					doc.set(field, sent)
+					guard(doc)
+					with self.subTest(doctype=doctype, field=field):
+						self.assertEqual(
+							len(doc.get(field)) if is_table else doc.get(field), 0 if is_table else stored
+						)
+					new = frappe.new_doc(doctype)
+					new.set(field, sent)
+					guard(new)
+					with self.subTest(doctype=doctype, field=field, new=True):
+						self.assertFalse(new.get(field))
+					checked += 1
+		finally:
+			frappe.set_user("Administrator")
+		self.assertGreater(checked, 100)
+
+	def test_no_attach_field_takes_another_records_private_file(self):
+		"""For every Attach field of every DocType: a private file of another record is refused; the
+		person's own fresh upload is taken."""
+		from collections_module.access import ACCESS, check_attachments
+
+		other = ready_case("Foreign File", collector=SECOND_COLLECTOR)
+		foreign = frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": "foreign-recording.txt",
+				"content": b"another collector's call",
+				"is_private": 1,
+				"attached_to_doctype": "Collection Case",
+				"attached_to_name": other.name,
+			}
+		).insert(ignore_permissions=True)
+		frappe.set_user(COLLECTOR)
+		try:
+			mine = frappe.get_doc(
+				{"doctype": "File", "file_name": "my-recording.txt", "content": b"my call", "is_private": 1}
+			).insert(ignore_permissions=True)
+			fields = 0
+			for doctype in ACCESS:
+				for df in frappe.get_meta(doctype).fields:
+					if df.fieldtype not in ("Attach", "Attach Image"):
+						continue
+					doc = frappe.new_doc(doctype)
+					doc.name = f"_CM attach {doctype}"
+					doc.set(df.fieldname, foreign.file_url)
+					with self.subTest(doctype=doctype, field=df.fieldname):
+						self.assertRaises(frappe.PermissionError, check_attachments, doc, None)
+						doc.set(df.fieldname, mine.file_url)
+						check_attachments(doc, None)
+					fields += 1
+		finally:
+			frappe.set_user("Administrator")
+		self.assertGreaterEqual(fields, 8)
+
+	def test_the_readme_shows_who_may_do_what_from_the_declaration(self):
+		from pathlib import Path
+
+		from collections_module.access import who_may_do_what
+
+		# the app's README travels with the app; the repository's README carries the same table
+		readme = (Path(frappe.get_app_path("collections_module")).parent / "README.md").read_text()
+		self.assertIn(who_may_do_what(), readme)
+
+
+# --- the reproductions, as the real roles through the desk's endpoints -----------------------------
+
+
+class TestReproductions(CollectionsTestCase):
+	def test_an_approved_legal_action_keeps_what_was_approved(self):
+		from frappe.client import save
+
+		customer = make_customer("Approved Terms")
+		make_invoice(customer, due_in_days=-100, amount=1_000)
+		case = open_case(customer)
+		manager = ROLE_USERS[roles.MANAGER]
+		action = as_user(
+			manager,
+			insert,
+			{
+				"doctype": "Legal Action",
+				"collection_case": case.name,
+				"legal_type": "Agency Referral",
+				"amount_claimed": 1_000,
+			},
+		)
+		as_user(manager, apply_workflow, frappe.get_doc("Legal Action", action["name"]), "Request Approval")
+		as_user(
+			ROLE_USERS[roles.OWNER], apply_workflow, frappe.get_doc("Legal Action", action["name"]), "Approve"
+		)
+		doc = frappe.get_doc("Legal Action", action["name"]).as_dict()
+		for change in ({"legal_type": "Non-Performing Disposal"}, {"amount_claimed": 987_654}):
+			with self.subTest(change=change), self.assertRaises(frappe.PermissionError):
+				as_user(manager, save, {**doc, **change})
+		self.assertEqual(frappe.db.get_value("Legal Action", action["name"], "amount_claimed"), 1_000)
+
+	def test_a_collectors_saved_call_keeps_its_facts_and_is_in_their_own_name(self):
+		from frappe.client import save, set_value
+
+		from collections_module.tests.utils import contact_log, local_time
+
+		case = ready_case("Call Facts", collector=COLLECTOR)
+		frappe.set_user(COLLECTOR)
+		upload = frappe.get_doc(
+			{"doctype": "File", "file_name": "call.txt", "content": b"the call", "is_private": 1}
+		).insert(ignore_permissions=True)
+		frappe.set_user("Administrator")
+		log = contact_log(
+			case, local_time("Asia/Shanghai", 0, 10), collector=SECOND_COLLECTOR, recording=upload.file_url
+		)
+		saved = as_user(COLLECTOR, insert, log.as_dict())
+		self.assertEqual(saved["collector"], COLLECTOR)  # not in another collector's name
+		for field, value in (
+			("outcome", "Promise to Pay"),
+			("promise_date", "2036-01-01"),
+			("collector", SECOND_COLLECTOR),
+			("recording", ""),
+		):
+			with self.subTest(field=field), self.assertRaises(frappe.PermissionError):
+				as_user(COLLECTOR, set_value, "Contact Log", saved["name"], field, value)
+		doc = frappe.get_doc("Contact Log", saved["name"]).as_dict()
+		with self.assertRaises(frappe.PermissionError):
+			as_user(COLLECTOR, save, {**doc, "outcome": "Refused to Pay"})
+
+	def test_a_collector_cannot_point_a_call_at_another_cases_private_file(self):
+		from collections_module.tests.utils import contact_log, local_time
+
+		other = ready_case("Other Letter File", collector=SECOND_COLLECTOR)
+		private = frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": "their-letter.txt",
+				"content": b"another case's letter",
+				"is_private": 1,
+				"attached_to_doctype": "Collection Case",
+				"attached_to_name": other.name,
+			}
+		).insert(ignore_permissions=True)
+		case = ready_case("Own Call File", collector=COLLECTOR)
+		log = contact_log(case, local_time("Asia/Shanghai", 0, 11), recording=private.file_url)
+		with self.assertRaises(frappe.PermissionError):
+			as_user(COLLECTOR, insert, log.as_dict())
+		self.assertFalse(
+			frappe.db.exists("File", {"file_url": private.file_url, "attached_to_doctype": "Contact Log"})
+		)
+
+	def test_the_server_fields_of_a_case_and_a_letter_are_not_a_collectors(self):
+		from frappe.client import set_value
+
+		case = ready_case("Filtering Facts", collector=COLLECTOR)
+		frappe.db.set_value("Collection Case", case.name, "filtering_deadline", "2026-01-10")
+		for field, value in (
+			("filtering_deadline", "2099-01-01"),
+			("filtering_done_on", "2026-01-01"),
+			("next_dial", "X"),
+		):
+			as_user(COLLECTOR, set_value, "Collection Case", case.name, field, value)
+			with self.subTest(field=field):
+				self.assertNotEqual(
+					str(frappe.db.get_value("Collection Case", case.name, field) or ""), value
+				)
+		letter = as_user(
+			COLLECTOR,
+			insert,
+			{
+				"doctype": "Collection Letter",
+				"collection_case": case.name,
+				"letter_type": "Collection Letter",
+			},
+		)
+		as_user(COLLECTOR, set_value, "Collection Letter", letter["name"], "approved_by", COLLECTOR)
+		self.assertIsNone(frappe.db.get_value("Collection Letter", letter["name"], "approved_by"))
+
+	def test_a_collector_sees_and_proposes_locks_only_for_their_own_customers(self):
+		mine = ready_case("Lock Mine", collector=COLLECTOR)
+		theirs = ready_case("Lock Theirs", collector=SECOND_COLLECTOR)
+		for case in (mine, theirs):
+			frappe.get_doc(
+				{
+					"doctype": "Stock Release Lock",
+					"customer": case.customer,
+					"company": case.company,
+					"reason": "x",
+				}
+			).insert(ignore_permissions=True)
+		seen = {
+			r.customer
+			for r in as_user(
+				COLLECTOR, get_list, "Stock Release Lock", fields=["customer"], limit_page_length=0
+			)
+		}
+		self.assertIn(mine.customer, seen)
+		self.assertNotIn(theirs.customer, seen)
+		other = make_customer("Lock Not Held")
+		with self.assertRaises(frappe.PermissionError):
+			as_user(
+				COLLECTOR,
+				insert,
+				{"doctype": "Stock Release Lock", "customer": other, "company": mine.company, "reason": "x"},
+			)
+
+	def test_a_review_is_charged_to_the_collector_who_made_the_call(self):
+		from collections_module.tests.test_performance import call
+		from collections_module.tests.utils import today
+
+		case = ready_case("Review Charge", collector=SECOND_COLLECTOR)
+		log = call(case.name, SECOND_COLLECTOR, today(), 1)
+		review = as_user(
+			ROLE_USERS[roles.SUPERVISOR],
+			insert,
+			{"doctype": "Call Quality Review", "contact_log": log, "collector": COLLECTOR},
+		)
+		self.assertEqual(review["collector"], SECOND_COLLECTOR)
+
+	def test_a_collector_reads_only_their_own_profile_and_their_cases_exceptions(self):
+		from collections_module.tests.utils import collector_profile
+
+		collector_profile(COLLECTOR, capacity_cases=10)
+		collector_profile(SECOND_COLLECTOR, capacity_cases=20)
+		profiles = {r.name for r in as_user(COLLECTOR, get_list, "Collector Profile", limit_page_length=0)}
+		self.assertIn(COLLECTOR, profiles)
+		self.assertNotIn(SECOND_COLLECTOR, profiles)
+		theirs = ready_case("Exception Theirs", collector=SECOND_COLLECTOR)
+		exception = frappe.get_doc(
+			{
+				"doctype": "Contact Rule Exception",
+				"collection_case": theirs.name,
+				"valid_on": frappe.utils.nowdate(),
+				"reason": "Debtor asked for a late call",
+			}
+		).insert(ignore_permissions=True)
+		seen = {r.name for r in as_user(COLLECTOR, get_list, "Contact Rule Exception", limit_page_length=0)}
+		self.assertNotIn(exception.name, seen)

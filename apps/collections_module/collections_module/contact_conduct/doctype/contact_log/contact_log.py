@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, getdate
 
+from collections_module.access import CONTACT_FACTS
 from collections_module.contact_conduct.conduct import (
 	enforce,
 	keep_system_fields,
@@ -15,23 +16,16 @@ from collections_module.contact_conduct.conduct import (
 )
 
 # what happened, as recorded: judged by the contact rules (and, for a filtering call, classing the case)
-# and not editable by a Collector once saved
-FACTS = (
-	"collection_case",
-	"start_time",
-	"channel",
-	"direction",
-	"effective",
-	"contact_point",
-	"dial_party",
-	"result_code",
-)
+# and not editable by a Collector once saved (declared in access.py)
+FACTS = CONTACT_FACTS
 
 
 class ContactLog(Document):
 	"""Every contact is recorded (R-C1); saving one that breaks the contact rules is refused (R-C2..R-C7)."""
 
 	def validate(self):
+		if self.is_new() and not self.flags.ignore_permissions and not is_lead():
+			self.collector = frappe.session.user  # a collector records their own contacts, in their own name
 		self.start_utc = to_utc(self.start_time).replace(tzinfo=None)
 		judge = record_facts(self, "start_time", FACTS)
 		if self.flags.ignore_contact_rules:  # set only by server code for system-made contacts
@@ -97,3 +91,9 @@ class ContactLog(Document):
 			case.dispute_reason = case.dispute_reason or self.summary
 		case.flags.ignore_permissions = True
 		case.save()
+
+
+def is_lead() -> bool:
+	from collections_module.policy.roles import SEE_ALL_CASES
+
+	return frappe.session.user == "Administrator" or bool(set(frappe.get_roles()) & set(SEE_ALL_CASES))

@@ -5,10 +5,11 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from collections_module.access import VISIT_FACTS
 from collections_module.contact_conduct.conduct import enforce, keep_system_fields, late_entries, record_facts
 from collections_module.policy import contact_rules as cr
 
-FACTS = ("collection_case", "actual_time")  # a made visit, as recorded
+FACTS = VISIT_FACTS  # a made visit, as recorded (declared in access.py)
 
 
 class VisitRecord(Document):

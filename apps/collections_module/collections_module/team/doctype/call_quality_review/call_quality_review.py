@@ -24,6 +24,10 @@ class CallQualityReview(Document):
 
 	def validate(self):
 		self.score = sampling.score({item: bool(self.get(field)) for field, item in CHECKLIST.items()})
+		if self.contact_log:  # whose call it is, the call says (never the reviewer)
+			self.collector, self.collection_case = frappe.db.get_value(
+				"Contact Log", self.contact_log, ["collector", "collection_case"]
+			)
 		if not self.is_new():  # which call, whose and when are the sample's, not the reviewer's
 			before = self.get_doc_before_save()
 			for field in ("contact_log", "collection_case", "collector", "week_start", "sample_seed"):
