@@ -233,14 +233,22 @@ def render_pdf(action) -> bytes:
 
 	data = gather(action)
 	pack = HTML(string=render_html(action, data), base_url=get_url()).write_pdf()
-	letters = [x.pdf_file for x in data["letters"] if x.pdf_file]
-	if not letters:
+	# only issued letters, and only the PDF attached to the letter itself (never another record's file)
+	files = [
+		frappe.db.get_value(
+			"File",
+			{"file_url": x.pdf_file, "attached_to_doctype": "Collection Letter", "attached_to_name": x.name},
+		)
+		for x in data["letters"]
+		if x.pdf_file and x.status == "Issued"
+	]
+	files = [f for f in files if f]
+	if not files:
 		return pack
 	writer = PdfWriter()
 	writer.append(io.BytesIO(pack))
-	for url in letters:
-		file = frappe.get_doc("File", {"file_url": url})
-		writer.append(io.BytesIO(file.get_content()))
+	for name in files:
+		writer.append(io.BytesIO(frappe.get_doc("File", name).get_content()))
 	out = io.BytesIO()
 	writer.write(out)
 	return out.getvalue()

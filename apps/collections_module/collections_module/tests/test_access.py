@@ -38,6 +38,21 @@ def has_record_rule(doctype: str) -> bool:
 	return bool(frappe.get_hooks("permission_query_conditions", {}).get(doctype))
 
 
+def private_file_of_another_case(label: str, file_name: str):
+	"""A private file attached to a case the test collector does not hold."""
+	other = ready_case(label, collector=SECOND_COLLECTOR)
+	return frappe.get_doc(
+		{
+			"doctype": "File",
+			"file_name": file_name,
+			"content": b"another collector's file",
+			"is_private": 1,
+			"attached_to_doctype": "Collection Case",
+			"attached_to_name": other.name,
+		}
+	).insert(ignore_permissions=True)
+
+
 class TestChildTablesFollowTheirParent(CollectionsTestCase):
 	def test_every_child_table_of_a_ruled_parent_inherits_the_rule(self):
 		"""From the meta: a child table whose parent has a record rule is scoped by it (a new child table
@@ -89,6 +104,36 @@ class TestChildTablesFollowTheirParent(CollectionsTestCase):
 		)
 		self.assertIn(mine.name, {r.parent for r in invoices})
 		self.assertNotIn(theirs.name, {r.parent for r in invoices})
+
+	def test_the_warehouse_lists_no_pass_of_a_lock_that_does_not_block(self):
+		case = ready_case("Released Pass", collector=COLLECTOR)
+		lock = frappe.get_doc(
+			{
+				"doctype": "Stock Release Lock",
+				"customer": case.customer,
+				"company": case.company,
+				"reason": "x",
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.set_value("Stock Release Lock", lock.name, {"status": "Released", "live_key": None})
+		frappe.get_doc(
+			{
+				"doctype": "Stock Release Pass",
+				"parent": lock.name,
+				"parenttype": "Stock Release Lock",
+				"parentfield": "passes",
+				"reason": "one urgent delivery",
+			}
+		).db_insert()
+		passes = as_user(
+			WAREHOUSE_USER,
+			get_list,
+			"Stock Release Pass",
+			fields=["parent"],
+			parent="Stock Release Lock",
+			limit_page_length=0,
+		)
+		self.assertNotIn(lock.name, {p.parent for p in passes})
 
 
 class TestNamesOnlyToThoseWhoMayRead(CollectionsTestCase):
@@ -223,17 +268,7 @@ class TestOneDeclaration(CollectionsTestCase):
 		person's own fresh upload is taken."""
 		from collections_module.access import ACCESS, check_attachments
 
-		other = ready_case("Foreign File", collector=SECOND_COLLECTOR)
-		foreign = frappe.get_doc(
-			{
-				"doctype": "File",
-				"file_name": "foreign-recording.txt",
-				"content": b"another collector's call",
-				"is_private": 1,
-				"attached_to_doctype": "Collection Case",
-				"attached_to_name": other.name,
-			}
-		).insert(ignore_permissions=True)
+		foreign = private_file_of_another_case("Foreign File", "foreign-recording.txt")
 		frappe.set_user(COLLECTOR)
 		try:
 			mine = frappe.get_doc(
@@ -325,20 +360,22 @@ class TestReproductions(CollectionsTestCase):
 		with self.assertRaises(frappe.PermissionError):
 			as_user(COLLECTOR, save, {**doc, "outcome": "Refused to Pay"})
 
+	def test_a_collectors_saved_visit_keeps_its_outcome_and_cost(self):
+		from frappe.client import set_value
+
+		from collections_module.contact_conduct.doctype.visit_record.test_visit_record import visit
+
+		case = ready_case("Visit Facts", collector=COLLECTOR)
+		made = as_user(COLLECTOR, insert, visit(case, 10, cost=1).as_dict())
+		for field, value in (("cost", 5_000), ("outcome", "Refused to Pay")):
+			with self.subTest(field=field), self.assertRaises(frappe.PermissionError):
+				as_user(COLLECTOR, set_value, "Visit Record", made["name"], field, value)
+		self.assertEqual(frappe.db.get_value("Visit Record", made["name"], "cost"), 1)
+
 	def test_a_collector_cannot_point_a_call_at_another_cases_private_file(self):
 		from collections_module.tests.utils import contact_log, local_time
 
-		other = ready_case("Other Letter File", collector=SECOND_COLLECTOR)
-		private = frappe.get_doc(
-			{
-				"doctype": "File",
-				"file_name": "their-letter.txt",
-				"content": b"another case's letter",
-				"is_private": 1,
-				"attached_to_doctype": "Collection Case",
-				"attached_to_name": other.name,
-			}
-		).insert(ignore_permissions=True)
+		private = private_file_of_another_case("Other Letter File", "their-letter.txt")
 		case = ready_case("Own Call File", collector=COLLECTOR)
 		log = contact_log(case, local_time("Asia/Shanghai", 0, 11), recording=private.file_url)
 		with self.assertRaises(frappe.PermissionError):
