@@ -93,6 +93,9 @@ doc_events = {
 		"on_submit": "collections_module.integrations.erpnext.ledger_events.on_ledger_change",
 		"on_cancel": "collections_module.integrations.erpnext.ledger_events.on_ledger_change",
 	},
+	"Unreconcile Payment": {
+		"on_submit": "collections_module.integrations.erpnext.ledger_events.on_ledger_change"
+	},
 	# Stock-release lock (R-B7): documents that ship goods are refused for a locked customer.
 	"Delivery Note": {
 		"before_submit": "collections_module.integrations.erpnext.shipment_guard.guard_shipment"

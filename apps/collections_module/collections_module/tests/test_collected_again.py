@@ -96,6 +96,54 @@ class TestCollectedAgain(FrappeTestCase):
 		self.assertEqual(set(free_stale_keys().values()), {0})
 
 
+class TestToldOncePerStageAndDay(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		ensure_users()
+
+	def test_a_stage_entered_again_the_same_day_alerts_its_owners_once(self):
+		"""A payment and its cancellation on one day move the case out of the manager's stage and back:
+		the supervisor and the manager were told of it once (issue 25, item 13)."""
+		from collections_module.tests.utils import notifications
+
+		customer = make_customer("Twice A Day")
+		si = make_invoice(customer, due_in_days=-35, amount=1_200)
+		case = open_case(customer)
+		told = sorted(n.for_user for n in notifications(case.name))
+		self.assertTrue(told)
+		payment = pay(si.name)
+		payment.cancel()
+		self.assertEqual(open_case(customer).name, case.name)
+		self.assertEqual(open_case(customer).current_stage, "Manager")
+		self.assertEqual(sorted(n.for_user for n in notifications(case.name)), told)
+
+
+class TestUnreconciledPayment(FrappeTestCase):
+	def test_unreconciling_a_payment_reopens_the_case_at_once(self):
+		"""ERPNext's Unreconcile Payment makes the invoice owed again: the case follows the same moment,
+		not the next day's run (issue 25, item 11)."""
+		customer = make_customer("Unreconciled")
+		si = make_invoice(customer, due_in_days=-12, amount=600)
+		case = open_case(customer)
+		payment = pay(si.name)
+		self.assertEqual(frappe.db.get_value(CASE, case.name, "status"), "Closed")
+		unreconcile = frappe.get_doc(
+			{
+				"doctype": "Unreconcile Payment",
+				"company": case.company,
+				"voucher_type": "Payment Entry",
+				"voucher_no": payment.name,
+			}
+		)
+		unreconcile.add_references()
+		unreconcile.insert(ignore_permissions=True)
+		unreconcile.submit()
+		again = open_case(customer)
+		self.assertEqual(again.name, case.name)  # the same invoice owed again: the case reopens
+		self.assertEqual(again.total_outstanding, 600)
+
+
 class TestFailuresAreNeverSilent(FrappeTestCase):
 	@classmethod
 	def setUpClass(cls):

@@ -2,8 +2,8 @@
 app's promises checked after every step (R-B1..R-B7).
 
 Each step happens on the machine's day (time frozen there): an invoice (one term or two), a part or
-full payment, a credit note, a cancellation of any of these, or the next day's daily run (a day to
-three weeks on), or the same day's run again. After every step, for each customer:
+full payment, a credit note, a cancellation of any of these, ERPNext's Unreconcile Payment, or the
+next day's daily run (a day to three weeks on), or the same day's run again. After every step, for each customer:
 - something overdue in ERPNext's own Accounts Receivable report <=> exactly one open case, else none;
 - the open case's total is that report's overdue outstanding;
 - a closed case holds no key and nothing outstanding;
@@ -75,7 +75,11 @@ def erpnext_overdue(customer: str, day: date) -> float:
 		sum(
 			flt(r.get("outstanding"))
 			for r in rows
-			if isinstance(r, dict) and r.get("due_date") and getdate(r["due_date"]) < day
+			if isinstance(r, dict)
+			and r.get("voucher_type")
+			== "Sales Invoice"  # an unallocated payment is a credit, not a payment of what is due
+			and r.get("due_date")
+			and getdate(r["due_date"]) < day
 		),
 		2,
 	)
@@ -170,6 +174,29 @@ class LedgerSequences(RuleBasedStateMachine):
 			if name in names:
 				names.remove(name)
 		self._did(f"cancel {name}")
+
+	@precondition(lambda self: self.payments)
+	@rule(pick=st.integers(0, 1000))
+	def unreconcile(self, pick):
+		"""ERPNext's Unreconcile Payment: the payment stays, its invoices are owed again."""
+		STATS["unreconcile"] = STATS.get("unreconcile", 0) + 1
+		name = self._pick(self.payments, pick)
+		with on_day(self.day):
+			doc = frappe.get_doc(
+				{
+					"doctype": "Unreconcile Payment",
+					"company": company(),
+					"voucher_type": "Payment Entry",
+					"voucher_no": name,
+				}
+			)
+			doc.add_references()
+			if not doc.allocations:
+				return
+			doc.insert(ignore_permissions=True)
+			doc.submit()
+		self.payments.remove(name)  # an unallocated payment: not cancelled again by this walk
+		self._did(f"unreconcile {name}")
 
 	# --- days ------------------------------------------------------------------------------------
 
@@ -291,6 +318,7 @@ def random_walks(seed: int, sequences: int, steps: int):
 		(3, lambda m: m._owing() and m.payment(rnd.randrange(1000), rnd.random() < 0.5)),
 		(1, lambda m: m._owing() and m.credit_note(rnd.randrange(1000))),
 		(2, lambda m: m.cancel(rnd.randrange(1000), rnd.choice(["payment", "credit", "invoice"]))),
+		(1, lambda m: m.payments and m.unreconcile(rnd.randrange(1000))),
 		(3, lambda m: m.next_day(rnd.choice([1, 2, 5, 9, 16]))),
 		(1, lambda m: m.same_day_again()),
 	]

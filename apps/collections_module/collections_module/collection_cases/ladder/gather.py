@@ -115,3 +115,24 @@ def _promise_outcomes(open_cases, on_date: date) -> dict[str, str]:
 		if outcome != cr.PENDING:
 			outcomes[c.name] = outcome
 	return outcomes
+
+
+def _told_today(case_names: list[str], on_date: date) -> set[tuple[str, str]]:
+	"""(case, stage) pairs whose stage owners were told on ``on_date``: the stage rows of the day that
+	name whom they notified."""
+	if not case_names:
+		return set()
+	row = frappe.qb.DocType("Collection Case Stage Log")
+	rows = (
+		frappe.qb.from_(row)
+		.select(row.parent, row.to_stage)
+		.where(
+			(row.parenttype == CASE)
+			& row.parent.isin(case_names)
+			& (row.changed_on == on_date)
+			& row.notified.isnotnull()
+			& (row.notified != "")
+		)
+		.run()
+	)
+	return {(parent, stage) for parent, stage in rows}

@@ -15,6 +15,7 @@ from collections_module.collection_cases.ladder.gather import (
 	_promise_outcomes,
 	_reopenable_cases,
 	_stored_lines,
+	_told_today,
 )
 from collections_module.collection_cases.ladder.model import CasePlan, ReminderPlan, RunReport, after_promise
 from collections_module.collection_cases.policies import load_ladders
@@ -42,9 +43,8 @@ def _run(on_date, dry_run, customers, follow_ups, reminders, commit=False, ladde
 	reopenable = _reopenable_cases(
 		{line.invoice for key, lines in overdue.items() if key not in open_cases for line in lines}
 	)
-	stored_lines = _stored_lines(
-		[c.name for c in open_cases.values()] + [c.name for c in reopenable.values()]
-	)
+	case_names = [c.name for c in open_cases.values()] + [c.name for c in reopenable.values()]
+	stored_lines = _stored_lines(case_names)
 	settings = frappe.get_single("Collection Settings")
 	ladders = load_ladders() if ladders is None else ladders
 	policy_of = _policy_resolver(
@@ -61,6 +61,7 @@ def _run(on_date, dry_run, customers, follow_ups, reminders, commit=False, ladde
 		_promise_outcomes(open_cases, on_date),
 		{t.invoice for debt_terms in debts.values() for t in debt_terms},
 		_Grader(sorted({key[0] for key in keys}), on_date, settings),
+		_told_today(case_names, on_date),
 	)
 
 	for key in keys:
@@ -115,6 +116,7 @@ class _RunContext:
 	promises: dict
 	debts: set  # the lines that are Debts, not Sales Invoices
 	grader: "_Grader"
+	told: set  # (case, stage) whose owners were already told today
 
 
 class _Grader:
@@ -243,6 +245,8 @@ def _plan_case(key, case, reopen, lines, ctx: _RunContext):
 	if decision.follow_up_due:
 		plan.owners = lad.stage_owners(decision.stage, case.collector if case else None, holders)
 	plan.notify = {role: holders.get(role, []) for role in decision.notify_roles}
+	if case and decision.stage and (case.name, decision.stage.name) in ctx.told:
+		plan.notify = {}  # a stage entered again the same day (a payment and its cancellation): told once
 	return plan
 
 
