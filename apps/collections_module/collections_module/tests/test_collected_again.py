@@ -144,6 +144,24 @@ class TestUnreconciledPayment(FrappeTestCase):
 		self.assertEqual(again.total_outstanding, 600)
 
 
+class TestPostDatedReceipts(FrappeTestCase):
+	def test_a_post_dated_receipt_is_not_money_before_its_date(self):
+		"""A cheque dated next week pays nothing today: the case stays open with the amount ERPNext's
+		Accounts Receivable shows today, and closes on the cheque's date (issue 25, item 12)."""
+		customer = make_customer("Post Dated")
+		si = make_invoice(customer, due_in_days=-10, amount=800)
+		case = open_case(customer)
+		pay(si.name, posting_date=add_days(today(), 5))
+		case.reload()
+		self.assertEqual((case.status, case.total_outstanding), ("Open", 800))
+		with daily_run_over([customer]):
+			run(add_days(today(), 4))
+		self.assertEqual(frappe.db.get_value(CASE, case.name, "status"), "Open")
+		with daily_run_over([customer]):
+			run(add_days(today(), 5))
+		self.assertEqual(frappe.db.get_value(CASE, case.name, "status"), "Closed")
+
+
 class TestFailuresAreNeverSilent(FrappeTestCase):
 	@classmethod
 	def setUpClass(cls):

@@ -2,7 +2,7 @@
 app's promises checked after every step (R-B1..R-B7).
 
 Each step happens on the machine's day (time frozen there): an invoice (one term or two), a part or
-full payment, a credit note, a cancellation of any of these, ERPNext's Unreconcile Payment, or the
+full payment (or one dated days ahead), a credit note, a cancellation of any of these, ERPNext's Unreconcile Payment, or the
 next day's daily run (a day to three weeks on), or the same day's run again. After every step, for each customer:
 - something overdue in ERPNext's own Accounts Receivable report <=> exactly one open case, else none;
 - the open case's total is that report's overdue outstanding;
@@ -132,6 +132,17 @@ class LedgerSequences(RuleBasedStateMachine):
 			pe = pay(invoice, None if full else flt(outstanding / 2, 2))
 		self.payments.append(pe.name)
 		self._did(f"payment {pe.name} of {pe.paid_amount} on {invoice}")
+
+	@precondition(lambda self: self._owing())
+	@rule(pick=st.integers(0, 1000), days=st.integers(1, 10))
+	def post_dated_payment(self, pick, days):
+		"""A cheque dated ``days`` ahead: not money before its date."""
+		STATS["post_dated_payment"] = STATS.get("post_dated_payment", 0) + 1
+		invoice = self._pick(self._owing(), pick)
+		with on_day(self.day):
+			pe = pay(invoice, posting_date=add_days(self.day, days))
+		self.payments.append(pe.name)
+		self._did(f"payment {pe.name} of {pe.paid_amount} on {invoice} dated {pe.posting_date}")
 
 	@precondition(lambda self: self._owing())
 	@rule(pick=st.integers(0, 1000))
@@ -319,6 +330,7 @@ def random_walks(seed: int, sequences: int, steps: int):
 		(1, lambda m: m._owing() and m.credit_note(rnd.randrange(1000))),
 		(2, lambda m: m.cancel(rnd.randrange(1000), rnd.choice(["payment", "credit", "invoice"]))),
 		(1, lambda m: m.payments and m.unreconcile(rnd.randrange(1000))),
+		(1, lambda m: m._owing() and m.post_dated_payment(rnd.randrange(1000), rnd.randint(1, 10))),
 		(3, lambda m: m.next_day(rnd.choice([1, 2, 5, 9, 16]))),
 		(1, lambda m: m.same_day_again()),
 	]

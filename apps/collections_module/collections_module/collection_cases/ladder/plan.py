@@ -31,7 +31,7 @@ from collections_module.statements_and_letters.letter_run import plan_letters
 
 def _run(on_date, dry_run, customers, follow_ups, reminders, commit=False, ladders=None):
 	report = RunReport(on_date, dry_run)
-	invoices = receivables.open_invoices(customers)
+	invoices = receivables.open_invoices(customers, on_date)
 	terms = receivables.terms_by_customer(invoices)
 	debts = receivables.open_debts(customers)  # accounts handed in by clients: lines like invoices
 	for key, debt_terms in debts.items():

@@ -21,11 +21,12 @@ from collections_module.policy.ledger import Term, TermDue, allocate_outstanding
 CHUNK = 5000  # invoice names per IN (...) list
 
 
-def open_invoices(customers: list[str] | None = None) -> dict[str, dict]:
+def open_invoices(customers: list[str] | None = None, on_date: date | None = None) -> dict[str, dict]:
 	"""Submitted Sales Invoices with outstanding, by name, each with its payment terms and its
-	outstanding in the company currency."""
-	invoices = _open_invoice_rows(customers)
-	outstanding = _ledger_outstanding(list(invoices))
+	outstanding in the company currency — on ``on_date`` when given: a receipt dated later (a
+	post-dated cheque) is not money yet, as in ERPNext's Accounts Receivable on that date."""
+	invoices = _open_invoice_rows(customers, on_date)
+	outstanding = _ledger_outstanding(list(invoices), on_date)
 	for name, inv in list(invoices.items()):
 		inv["outstanding"] = flt(outstanding.get(name), 2)
 		if inv["outstanding"] <= 0:  # settled in the ledger (e.g. an exchange difference left over)
@@ -57,9 +58,22 @@ def terms_by_customer(invoices: dict[str, dict]) -> dict[tuple[str, str], list[T
 	return result
 
 
-def _open_invoice_rows(customers: list[str] | None) -> dict[str, dict]:
+def _open_invoice_rows(customers: list[str] | None, on_date: date | None = None) -> dict[str, dict]:
 	si = frappe.qb.DocType("Sales Invoice")
 	ps = frappe.qb.DocType("Payment Schedule")
+	owed = si.outstanding_amount > 0
+	if on_date is not None:  # paid only by receipts dated after on_date: still owed on on_date
+		ple = frappe.qb.DocType("Payment Ledger Entry")
+		owed = owed | si.name.isin(
+			frappe.qb.from_(ple)
+			.select(ple.against_voucher_no)
+			.where(
+				(ple.against_voucher_type == "Sales Invoice")
+				& (ple.posting_date > on_date)
+				& (ple.delinked == 0)
+				& (ple.amount < 0)
+			)
+		)
 	query = (
 		frappe.qb.from_(si)
 		.left_join(ps)
@@ -81,7 +95,7 @@ def _open_invoice_rows(customers: list[str] | None) -> dict[str, dict]:
 			ps.base_payment_amount.as_("term_base_amount"),
 			ps.base_paid_amount.as_("term_base_paid"),
 		)
-		.where((si.docstatus == 1) & (si.outstanding_amount > 0))
+		.where((si.docstatus == 1) & owed)
 	)
 	if customers is not None:
 		if not customers:
@@ -111,19 +125,23 @@ def _open_invoice_rows(customers: list[str] | None) -> dict[str, dict]:
 	return invoices
 
 
-def _ledger_outstanding(names: list[str]) -> dict[str, float]:
-	"""Each invoice's outstanding in the company currency, from the Payment Ledger (as the AR report)."""
+def _ledger_outstanding(names: list[str], on_date: date | None = None) -> dict[str, float]:
+	"""Each invoice's outstanding in the company currency, from the Payment Ledger (as the AR report),
+	counting only entries posted by ``on_date`` when given."""
 	ple = frappe.qb.DocType("Payment Ledger Entry")
 	out: dict[str, float] = {}
 	for i in range(0, len(names), CHUNK):
+		where = (
+			(ple.delinked == 0)
+			& (ple.against_voucher_type == "Sales Invoice")
+			& ple.against_voucher_no.isin(names[i : i + CHUNK])
+		)
+		if on_date is not None:
+			where &= ple.posting_date <= on_date
 		rows = (
 			frappe.qb.from_(ple)
 			.select(ple.against_voucher_no, Sum(ple.amount))
-			.where(
-				(ple.delinked == 0)
-				& (ple.against_voucher_type == "Sales Invoice")
-				& ple.against_voucher_no.isin(names[i : i + CHUNK])
-			)
+			.where(where)
 			.groupby(ple.against_voucher_no)
 			.run()
 		)
