@@ -48,8 +48,12 @@ def on_day(day: date):
 
 
 def erpnext_overdue(customer: str, day: date) -> float:
+	return erpnext_receivable(customer, day)[0]
+
+
+def erpnext_receivable(customer: str, day: date) -> tuple[float, int]:
 	"""The customer's overdue outstanding on ``day`` as ERPNext's Accounts Receivable report gives it,
-	per payment term (terms at least a day past due)."""
+	per payment term (terms at least a day past due), and the days overdue of its oldest such term."""
 	from erpnext.accounts.report.accounts_receivable.accounts_receivable import execute
 
 	_columns, rows, *_ = execute(
@@ -71,18 +75,19 @@ def erpnext_overdue(customer: str, day: date) -> float:
 				if isinstance(r, dict)
 			]
 		)
-	return flt(
-		sum(
-			flt(r.get("outstanding"))
-			for r in rows
-			if isinstance(r, dict)
-			and r.get("voucher_type")
-			== "Sales Invoice"  # an unallocated payment is a credit, not a payment of what is due
-			and r.get("due_date")
-			and getdate(r["due_date"]) < day
-		),
-		2,
-	)
+	due = [
+		r
+		for r in rows
+		if isinstance(r, dict)
+		and r.get("voucher_type")
+		== "Sales Invoice"  # an unallocated payment is a credit, not a payment of what is due
+		and r.get("due_date")
+		and getdate(r["due_date"]) < day
+		and flt(r.get("outstanding")) > 0
+	]
+	total = flt(sum(flt(r.get("outstanding")) for r in due), 2)
+	oldest = max(((day - getdate(r["due_date"])).days for r in due), default=0)
+	return total, oldest
 
 
 STATS = {"sequences": 0, "steps": 0, "checks": 0}
