@@ -79,7 +79,7 @@ def plan_locks(case_plans, ladders, on_date: date, customers=None, owing=frozens
 				)
 			)
 	for key, lock in live.items():
-		if sl.activate_on(
+		if key in owing and sl.activate_on(  # nothing overdue by the effective date: it stays approved
 			lock.status, getdate(lock.effective_from) if lock.effective_from else None, on_date
 		):
 			plans.append(LockPlan("activate", *key, lock.name))

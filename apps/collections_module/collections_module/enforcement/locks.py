@@ -24,3 +24,19 @@ def activate(name: str):
 	doc.status = sl.ACTIVE
 	doc.add_comment("Info", _("Lock in force from {0}.").format(frappe.format(doc.effective_from, "Date")))
 	doc.save(ignore_permissions=True)
+
+
+def overdue_now(customer: str, company: str) -> float:
+	"""What the customer owes overdue today, from the ledger (invoices and debts handed in), as the
+	daily run reads it: a lock takes effect only while something is (issue 25)."""
+	from frappe.utils import getdate, nowdate
+
+	from collections_module.integrations.erpnext import receivables
+	from collections_module.policy.ledger import overdue_lines
+
+	today = getdate(nowdate())
+	terms = receivables.terms_by_customer(receivables.open_invoices([customer], today)).get(
+		(customer, company), []
+	)
+	terms += receivables.open_debts([customer]).get((customer, company), [])
+	return round(sum(line.outstanding for line in overdue_lines(terms, today)), 2)

@@ -42,7 +42,22 @@ class StockReleaseLock(Document):
 		)
 		before = self.get_doc_before_save()
 		if before and before.status != self.status:
+			if self.status in (sl.APPROVED, sl.ACTIVE) and before.status in (sl.PROPOSED, sl.APPROVED):
+				self.check_still_owed()
 			self.record_decision(before.status)
+
+	def check_still_owed(self):
+		"""Checked against the ledger when the lock takes effect, not only when it was proposed: a
+		customer who has paid is never locked."""
+		from collections_module.enforcement.locks import overdue_now
+
+		if overdue_now(self.customer, self.company) <= 0:
+			frappe.throw(
+				_("{0} owes nothing overdue any more: the lock cannot take effect. Reject it.").format(
+					self.customer_name or self.customer
+				),
+				title=_("Nothing overdue"),
+			)
 
 	def validate_one_live_lock(self):
 		live = frappe.db.get_value(

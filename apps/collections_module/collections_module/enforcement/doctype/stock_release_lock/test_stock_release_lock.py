@@ -379,3 +379,23 @@ class TestWarehouseView(CollectionsTestCase):
 		plain.items[0].warehouse = warehouse()
 		plain.save()
 		self.assertRaises(StockReleaseLocked, plain.submit)
+
+
+class TestLockAgainstTheLedger(CollectionsTestCase):
+	def test_a_customer_who_paid_while_the_lock_was_proposed_is_never_locked(self):
+		"""Proposed at 95 days, paid in full before the owner decides: the approval is refused with the
+		reason, nothing blocks the delivery, and no daily run activates it (issue 25, item 1)."""
+		customer = make_customer("Paid While Proposed")
+		si = make_invoice(customer, due_in_days=-95, amount=700)
+		run(today(), customers=[customer])
+		lock = live_lock(customer)
+		self.assertEqual(lock.status, "Proposed")
+		pay(si.name)
+		frappe.set_user(ROLE_USERS[roles.OWNER])
+		try:
+			with self.assertRaisesRegex(frappe.ValidationError, "owes nothing overdue"):
+				apply_workflow(frappe.get_doc(LOCK, lock.name), "Approve")
+		finally:
+			frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.get_value(LOCK, lock.name, "status"), "Proposed")
+		make_delivery_note(customer, submit=True)  # ships

@@ -168,7 +168,16 @@ class TestCustomerStatement(CollectionsTestCase):
 		st.reload()
 		st.invoicing_details = "VAT special invoice; tax no. 91310000XXXX; Bank of China Shanghai"
 		st.save()
-		apply_workflow(st, "Confirm")
+		from collections_module.people import assign_follow_up
+
+		frappe.set_user("Administrator")  # the follow-up of the unconfirmed statement, as the cycle gives it
+		assign_follow_up(STATEMENT, st.name, [ROLE_USERS[roles.COLLECTOR]], "Chase the confirmation", today())
+		frappe.set_user(ROLE_USERS[roles.COLLECTOR])
+		apply_workflow(frappe.get_doc(STATEMENT, st.name), "Confirm")
+		open_todos = frappe.get_all(
+			"ToDo", filters={"reference_type": STATEMENT, "reference_name": st.name, "status": "Open"}
+		)
+		self.assertEqual(open_todos, [])  # confirming ends the follow-up (issue 25, item 4)
 		apply_workflow(frappe.get_doc(STATEMENT, st.name), "Pass to Finance")
 		frappe.set_user(ROLE_USERS[roles.SUPERVISOR])
 		st = frappe.get_doc(STATEMENT, st.name)
