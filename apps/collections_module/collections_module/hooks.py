@@ -124,6 +124,7 @@ scheduler_events = {
 	"daily": [
 		"collections_module.statements_and_letters.jobs.run_statements",
 		"collections_module.intake.jobs.alert_filtering_at_risk",
+		"collections_module.enforcement.jobs.expire_blacklist_entries",
 	],
 	# debts handed in are allocated the same day (R-E2): at 18:00 the team lead hears of what is left
 	"cron": {

@@ -63,6 +63,7 @@ def plan_locks(case_plans, ladders, on_date: date, customers=None, owing=frozens
 		live_name = lock.name if lock else None
 		if (
 			stage
+			and not p.paused  # a disputed case gets no lock proposal while paused
 			and case not in rejected_for
 			and sl.propose_lock(ladders.get(p.policy) or [], stage, live_name, overdue)
 		):

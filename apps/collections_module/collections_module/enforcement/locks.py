@@ -40,3 +40,28 @@ def overdue_now(customer: str, company: str) -> float:
 	)
 	terms += receivables.open_debts([customer]).get((customer, company), [])
 	return round(sum(line.outstanding for line in overdue_lines(terms, today)), 2)
+
+
+def expire_blacklist_entries(today=None) -> int:
+	"""Listings past their expiry date end by themselves: status Expired, logged on the entry."""
+	from frappe import _
+	from frappe.utils import getdate, nowdate
+
+	today = getdate(today or nowdate())
+	ended = frappe.get_all(
+		"Blacklist Entry",
+		filters=[  # (Frappe compares an empty date as 0001-01-01: an entry without expiry never ends)
+			["status", "in", [sl.BL_ACTIVE, sl.BL_REMOVAL_PROPOSED, sl.BL_PROPOSED]],
+			["expiry_date", "is", "set"],
+			["expiry_date", "<", today],
+		],
+		pluck="name",
+	)
+	for name in ended:
+		doc = frappe.get_doc("Blacklist Entry", name)
+		previous = doc.status
+		doc.db_set("status", sl.BL_EXPIRED)
+		doc.add_comment(
+			"Info", _("{0} → {1}: the listing reached its expiry date.").format(_(previous), _(sl.BL_EXPIRED))
+		)
+	return len(ended)

@@ -83,6 +83,7 @@ BL_ACTIVE = "Active"
 BL_REMOVAL_PROPOSED = "Removal Proposed"
 BL_REMOVED = "Removed"
 BL_REJECTED = "Rejected"
+BL_EXPIRED = "Expired"  # past its expiry date: ended by itself
 
 
 def blacklist_in_force(state: str, start: date | None, expiry: date | None, on_date: date) -> bool:

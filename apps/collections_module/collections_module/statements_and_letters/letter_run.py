@@ -20,7 +20,9 @@ class LetterPlan:
 
 def plan_letters(case_plans) -> list[LetterPlan]:
 	at_stage = [
-		p for p in case_plans if p.decision and p.decision.stage and p.decision.stage.action == LETTER
+		p
+		for p in case_plans
+		if p.decision and p.decision.stage and p.decision.stage.action == LETTER and not p.paused
 	]
 	if not at_stage:
 		return []

@@ -119,6 +119,34 @@ class TestToldOncePerStageAndDay(FrappeTestCase):
 		self.assertEqual(sorted(n.for_user for n in notifications(case.name)), told)
 
 
+class TestPausedMeansPaused(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		ensure_users()
+
+	def test_a_disputed_case_gets_no_lock_letter_or_alert_while_paused(self):
+		"""Issue 25, item 2: while a dispute pauses the case, the run proposes no lock and no letter and
+		tells nobody that it reached a stage."""
+		from collections_module.tests.utils import notifications
+
+		customer = make_customer("Disputed Lock")
+		make_invoice(customer, due_in_days=-20, amount=900)
+		case = open_case(customer)
+		case.update({"disputed": 1, "dispute_reason": "The tiles delivered were the wrong colour"})
+		case.save(ignore_permissions=True)
+		self.assertEqual(case.status, "Paused")
+		told = len(notifications(case.name))
+		for days in (10, 40, 75, 100, 130):  # through the supervisor's, manager's, lock and letter stages
+			with daily_run_over([customer]):
+				report = run(add_days(today(), days))
+			self.assertEqual([lk for lk in report.locks if lk.action == "propose"], [])
+			self.assertEqual(report.letters, [])
+			self.assertEqual(report.legal, [])
+		self.assertEqual(len(notifications(case.name)), told)
+		self.assertFalse(frappe.db.exists("Stock Release Lock", {"customer": customer}))
+
+
 class TestUnreconciledPayment(FrappeTestCase):
 	def test_unreconciling_a_payment_reopens_the_case_at_once(self):
 		"""ERPNext's Unreconcile Payment makes the invoice owed again: the case follows the same moment,

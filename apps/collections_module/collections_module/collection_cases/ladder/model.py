@@ -79,6 +79,14 @@ class CasePlan:
 	grade: grading.Grade | None = None  # as the policy core computes it
 	risk_grade: str | None = None  # the grade the case is worked by (a supervisor's override first)
 
+	@property
+	def paused(self) -> bool:
+		"""A disputed (paused) case: nothing automatic happens to it — no follow-up, alert, lock
+		proposal, letter or legal review — until the dispute is resolved."""
+		return (
+			bool(self.case) and (self.case.status == "Paused" or bool(self.case.disputed)) and not self.reopen
+		)
+
 
 @dataclass
 class ReminderPlan:

@@ -245,6 +245,8 @@ def _plan_case(key, case, reopen, lines, ctx: _RunContext):
 	if decision.follow_up_due:
 		plan.owners = lad.stage_owners(decision.stage, case.collector if case else None, holders)
 	plan.notify = {role: holders.get(role, []) for role in decision.notify_roles}
+	if plan.paused:
+		plan.notify = {}
 	if case and decision.stage and (case.name, decision.stage.name) in ctx.told:
 		plan.notify = {}  # a stage entered again the same day (a payment and its cancellation): told once
 	return plan
@@ -258,7 +260,7 @@ def _plan_legal_reviews(plans: list[CasePlan], grader: "_Grader", settings) -> l
 	threshold = settings.legal_review_broken_promises or 0
 	candidates = []
 	for p in plans:
-		if p.close or p.case is None or p.reopen or p.case.status == "Legal":
+		if p.close or p.case is None or p.reopen or p.case.status == "Legal" or p.paused:
 			continue
 		broken = (grader.promises.get(p.customer) or {}).get("broken", 0)
 		propose, template, args = legal.propose_legal_review(

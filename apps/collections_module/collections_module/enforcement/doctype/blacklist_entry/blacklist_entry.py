@@ -50,8 +50,18 @@ class BlacklistEntry(Document):
 		if not self.customer:
 			return
 		live_states = [sl.BL_PROPOSED, sl.BL_ACTIVE, sl.BL_REMOVAL_PROPOSED]
-		live = frappe.db.get_value(
-			"Blacklist Entry", {"customer": self.customer, "status": ["in", live_states]}
+		today = frappe.utils.nowdate()
+		live = next(  # an entry past its expiry date has ended, whether or not the job marked it yet
+			(
+				e.name
+				for e in frappe.get_all(
+					"Blacklist Entry",
+					filters={"customer": self.customer, "status": ["in", live_states]},
+					fields=["name", "expiry_date"],
+				)
+				if not e.expiry_date or str(e.expiry_date) >= today
+			),
+			None,
 		)
 		if live:
 			frappe.throw(

@@ -163,3 +163,36 @@ class TestBlacklistEntry(CollectionsTestCase):
 		self.assertRaises(frappe.ValidationError, entry.insert)
 		entry.id_number = "110101199003070000"
 		entry.insert()
+
+	def test_an_expired_listing_ends_by_itself_and_the_customer_can_be_listed_again(self):
+		"""Issue 25, item 8: past its expiry date a listing no longer blocks a new one, and the daily job
+		marks it Expired."""
+		from frappe.utils import add_days
+
+		from collections_module.enforcement.locks import expire_blacklist_entries
+
+		customer = make_customer("Listed Once")
+		old = frappe.get_doc(
+			{
+				"doctype": "Blacklist Entry",
+				"customer": customer,
+				"reason_category": "Fraud",
+				"reason": "Forged remittance slips",
+				"start_date": add_days(today(), -400),
+				"expiry_date": add_days(today(), -30),
+			}
+		).insert()
+		frappe.db.set_value("Blacklist Entry", old.name, "status", "Active")
+		again = frappe.get_doc(
+			{
+				"doctype": "Blacklist Entry",
+				"customer": customer,
+				"reason_category": "Malicious Default",
+				"reason": "Defaulted again",
+				"start_date": today(),
+			}
+		).insert()
+		self.assertEqual(again.status, "Proposed")
+		self.assertGreaterEqual(expire_blacklist_entries(), 1)
+		self.assertEqual(frappe.db.get_value("Blacklist Entry", old.name, "status"), "Expired")
+		self.assertEqual(frappe.db.get_value("Blacklist Entry", again.name, "status"), "Proposed")
