@@ -147,6 +147,38 @@ class TestPausedMeansPaused(FrappeTestCase):
 		self.assertFalse(frappe.db.exists("Stock Release Lock", {"customer": customer}))
 
 
+class TestResumingRestoresWhatWasPending(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		ensure_users()
+
+	def test_resolving_a_dispute_keeps_a_pending_promise(self):
+		"""Issue 25, item 3: a promise made before the dispute still waits for its date afterwards."""
+		from collections_module.tests.test_performance import call
+		from collections_module.tests.utils import ROLE_USERS as USERS
+		from collections_module.tests.utils import ready_case
+
+		case = ready_case("Promise Then Dispute", collector=USERS[roles.COLLECTOR])
+		call(
+			case.name,
+			USERS[roles.COLLECTOR],
+			today(),
+			1,
+			outcome="Promise to Pay",
+			promise_amount=500,
+			promise_date=add_days(today(), 10),
+		)
+		case.reload()
+		self.assertEqual((case.status, case.promise_status), ("Promise to Pay", "Pending"))
+		case.update({"disputed": 1, "dispute_reason": "Disputes the delivery date"})
+		case.save(ignore_permissions=True)
+		self.assertEqual(case.status, "Paused")
+		case.disputed = 0
+		case.save(ignore_permissions=True)
+		self.assertEqual(case.status, "Promise to Pay")
+
+
 class TestUnreconciledPayment(FrappeTestCase):
 	def test_unreconciling_a_payment_reopens_the_case_at_once(self):
 		"""ERPNext's Unreconcile Payment makes the invoice owed again: the case follows the same moment,
