@@ -173,7 +173,9 @@ def keep_what_was_approved(doc, before):
 		return
 	# what the approval covered is what was stated then: a stated term stays; an empty one may be filled
 	# (a lawsuit's amount claimed, set when it is filed)
-	touched = [f for f in covered if before.get(f) and _differs(before.get(f), doc.get(f))]
+	from collections_module.guards import changed
+
+	touched = [f for f in changed(doc, covered) if before.get(f)]
 	if touched:
 		labels = ", ".join(_(doc.meta.get_label(f)) for f in touched)
 		frappe.throw(
@@ -182,25 +184,6 @@ def keep_what_was_approved(doc, before):
 			),
 			frappe.PermissionError,
 		)
-
-
-def _differs(stored, sent) -> bool:
-	if isinstance(stored, list):  # a child table: its rows' own data, in order
-		return [
-			{k: v for k, v in r.items() if k not in ("name", "modified", "creation")} for r in _rows(stored)
-		] != [{k: v for k, v in r.items() if k not in ("name", "modified", "creation")} for r in _rows(sent)]
-	if isinstance(stored, int | float) or isinstance(sent, int | float):
-		return frappe.utils.flt(stored, 6) != frappe.utils.flt(sent, 6)
-	return str(stored) != str(sent or "")
-
-
-def _rows(rows) -> list[dict]:
-	from collections_module.guards import _META
-
-	return [
-		{k: v for k, v in (r.as_dict() if hasattr(r, "as_dict") else r).items() if k not in _META}
-		for r in rows or []
-	]
 
 
 def check_attachments(doc, before):

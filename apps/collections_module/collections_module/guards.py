@@ -7,6 +7,8 @@ import hashlib
 import frappe
 from frappe import _
 
+from collections_module.policy.stock_lock import LIVE_STATES
+
 _META = {
 	"name",
 	"idx",
@@ -92,11 +94,7 @@ def invariant_key(customer: str, company: str) -> str:
 # that would leave it behind, so the next open record of the same customer is never refused for it.
 KEY_HOLDERS = (
 	("Collection Case", "open_key", "`status` <> 'Closed'"),
-	(
-		"Stock Release Lock",
-		"live_key",
-		"`status` in ('Proposed', 'Approved', 'Active', 'Release Proposed')",
-	),
+	("Stock Release Lock", "live_key", f"`status` in ({', '.join(repr(s) for s in LIVE_STATES)})"),
 	("Debt", "open_key", "`status` = 'Open'"),
 	("Legal Action", "open_key", "`approval_state` <> 'Rejected' and ifnull(`stage`, '') <> 'Closed'"),
 )

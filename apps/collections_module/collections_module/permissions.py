@@ -266,8 +266,9 @@ def get_link_title(doctype: str, docname: str) -> str:
 	only to whom may read the record; to others the link shows its ID."""
 	from frappe.desk.search import get_link_title as frappe_link_title
 
-	meta = frappe.get_meta(doctype)
-	if meta.module in frappe.get_module_list("collections_module") and meta.show_title_field_in_link:
+	from collections_module.access import ACCESS
+
+	if doctype in ACCESS and frappe.get_meta(doctype).show_title_field_in_link:
 		if not frappe.db.exists(doctype, docname) or not frappe.has_permission(doctype, "read", docname):
 			return docname
 	return frappe_link_title(doctype, docname)

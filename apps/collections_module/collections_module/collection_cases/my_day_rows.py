@@ -291,25 +291,14 @@ def contact_history(names: list[str], around: datetime) -> dict[str, list[cr.Con
 
 
 def collector_choices() -> list[dict]:
-	"""Enabled users holding the Collector role, for the collector filter."""
-	has_role = frappe.qb.DocType("Has Role")
-	user = frappe.qb.DocType("User")
-	rows = (
-		frappe.qb.from_(has_role)
-		.join(user)
-		.on(user.name == has_role.parent)
-		.select(user.name, user.full_name)
-		.distinct()
-		.where(
-			(has_role.parenttype == "User")
-			& (has_role.role == roles.COLLECTOR)
-			& (user.enabled == 1)
-			& user.name.notin(["Administrator", "Guest"])
-		)
-		.orderby(user.full_name)
-		.run(as_dict=True)
+	"""Enabled users holding the Collector role, for the collector filter, by name."""
+	from collections_module.people import role_holders
+
+	collectors = role_holders().get(roles.COLLECTOR, [])
+	names = full_names(collectors)
+	return sorted(
+		({"value": u, "label": names.get(u) or u} for u in collectors), key=lambda c: (c["label"], c["value"])
 	)
-	return [{"value": r.name, "label": r.full_name or r.name} for r in rows]
 
 
 def _team_summary(scored: list) -> list[dict]:

@@ -47,10 +47,6 @@ def on_day(day: date):
 		yield
 
 
-def erpnext_overdue(customer: str, day: date) -> float:
-	return erpnext_receivable(customer, day)[0]
-
-
 def erpnext_receivable(customer: str, day: date) -> tuple[float, int]:
 	"""The customer's overdue outstanding on ``day`` as ERPNext's Accounts Receivable report gives it,
 	per payment term (terms at least a day past due), and the days overdue of its oldest such term."""
@@ -67,14 +63,6 @@ def erpnext_receivable(customer: str, day: date) -> tuple[float, int]:
 			based_on_payment_terms=1,
 		)
 	)
-	if os.environ.get("COLLECTIONS_SEQUENCE_DEBUG"):
-		print(
-			[
-				(r.get("voucher_no"), r.get("due_date"), r.get("outstanding"), r.get("credit_note"))
-				for r in rows
-				if isinstance(r, dict)
-			]
-		)
 	due = [
 		r
 		for r in rows
@@ -256,7 +244,7 @@ class LedgerSequences(RuleBasedStateMachine):
 				fields=["name", "status", "open_key", "total_outstanding", "as_of_date"],
 			)
 			open_cases = [c for c in cases if c.status != "Closed"]
-			overdue = erpnext_overdue(customer, self.day)
+			overdue, oldest = erpnext_receivable(customer, self.day)
 			if overdue > 0:
 				assert len(open_cases) == 1, (customer, self.day, overdue, cases)
 				assert flt(open_cases[0].total_outstanding, 2) == overdue, (
@@ -265,6 +253,8 @@ class LedgerSequences(RuleBasedStateMachine):
 					overdue,
 					cases,
 				)
+				days = frappe.db.get_value(CASE, open_cases[0].name, "oldest_days_overdue")
+				assert days == oldest, ("oldest days overdue", customer, self.day, days, oldest)
 			else:
 				assert open_cases == [], (customer, self.day, cases)
 			for case in cases:

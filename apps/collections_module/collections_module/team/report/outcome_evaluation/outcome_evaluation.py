@@ -8,7 +8,7 @@ import frappe
 from frappe import _
 
 from collections_module.policy import legal
-from collections_module.team.performance import outcomes
+from collections_module.team.outcomes import outcomes
 from collections_module.team.performance_report import period
 
 GROUPS = {
