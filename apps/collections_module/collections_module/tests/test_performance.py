@@ -5,7 +5,7 @@ collector (who sees only their own row). And a contact the rules refuse is count
 
 import frappe
 from frappe.desk.query_report import run as run_report
-from frappe.utils import add_days, add_months, get_first_day, get_last_day
+from frappe.utils import add_days, add_months, get_datetime, get_first_day, get_last_day, now_datetime
 
 from collections_module.policy import roles
 from collections_module.tests.utils import (
@@ -52,7 +52,8 @@ def call(case: str, collector: str, day, effective: int, **fields):
 			"doctype": "Contact Log",
 			"collection_case": case,
 			"collector": collector,
-			"start_time": f"{day} 10:00:00",
+			# 10:00 that day, or now if that is still to come (a contact in the future is refused)
+			"start_time": min(get_datetime(f"{day} 10:00:00"), now_datetime()),
 			"channel": "Phone",
 			"direction": "Outbound",
 			"effective": effective,
