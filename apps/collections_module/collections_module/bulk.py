@@ -49,6 +49,9 @@ def _insert(doctype: str, fields: list[str], rows: list[tuple]):
 	)
 
 
+NUMERIC = ("Int", "Float", "Currency", "Percent", "Check")
+
+
 def insert_children(doctype: str, parenttype: str, parentfield: str, rows: list[dict]):
 	"""Child rows appended to their parents (``parent`` in each row), numbered after the parent's last
 	row, in one statement."""
@@ -64,10 +67,14 @@ def insert_children(doctype: str, parenttype: str, parentfield: str, rows: list[
 		)
 	)
 	fields = sorted({f for r in rows for f in r if f != "parent"})
+	# a row without a field another row has gets what a save would give it (numbers are never NULL)
+	meta = frappe.get_meta(doctype)
+	numeric = {f for f in fields if (meta.get_field(f) or frappe._dict()).fieldtype in NUMERIC}
 	values = []
 	for r in rows:
 		last[r["parent"]] = (last.get(r["parent"]) or 0) + 1
-		values.append((last[r["parent"]], r["parent"], parenttype, parentfield, *[r.get(f) for f in fields]))
+		cells = [r.get(f, 0 if f in numeric else None) for f in fields]
+		values.append((last[r["parent"]], r["parent"], parenttype, parentfield, *cells))
 	_insert(doctype, ["idx", "parent", "parenttype", "parentfield", *fields], values)
 
 

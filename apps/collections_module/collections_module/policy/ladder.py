@@ -20,8 +20,9 @@ LETTER = "Formal Letters"
 ACTIONS = (REMINDER, FOLLOW_UP, ESCALATE, STOCK_LOCK, LETTER)
 
 # Case statuses in which the ladder creates no follow-ups (a dispute pauses collection, R-C6;
-# legal cases are followed by counsel, R-F2; a pending promise is awaited until its date, R-D4).
-NO_FOLLOW_UP_STATUSES = ("Paused", "Legal", "Closed", "Promise to Pay")
+# legal cases are followed by counsel, R-F2; a pending promise is awaited until its date and a
+# repayment plan while its installments are met, R-D4).
+NO_FOLLOW_UP_STATUSES = ("Paused", "Legal", "Closed", "Promise to Pay", "Repayment Plan")
 
 
 @dataclass(frozen=True)

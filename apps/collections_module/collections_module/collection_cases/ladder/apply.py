@@ -29,6 +29,7 @@ from collections_module.collection_cases.ladder.notify import (
 	_propose_legal,
 	_send_reminder,
 )
+from collections_module.collection_cases.ladder.repayment import store_plan_state
 from collections_module.enforcement.lock_run import apply_locks
 from collections_module.people import role_holders
 from collections_module.policy import roles
@@ -59,6 +60,11 @@ def _apply(report: RunReport):
 		for case, t, a in report.legal
 	]
 	units += [(_RunUnit("Reminder", r.customer, r.invoice), _send_reminder, (r,)) for r in report.reminders]
+	units += [
+		(_unit("Repayment plan", p), store_plan_state, (p, report.on_date))
+		for p in report.cases
+		if p.plan_check
+	]
 	for unit, fn, args in units:
 		_isolated(unit, fn, args, report)
 

@@ -107,6 +107,8 @@ def _case_values(plan: CasePlan, on_date: date, case) -> tuple[dict, dict | None
 		if plan.promise:
 			values["promise_status"] = plan.promise
 			values["status"] = after_promise(case.status, plan.promise)
+		if plan.status:
+			values["status"] = plan.status
 	changed = [
 		[f, case.get(f), values[f]]
 		for f in ("status", "current_stage", "policy", "risk_grade")

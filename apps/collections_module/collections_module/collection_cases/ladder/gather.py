@@ -136,3 +136,56 @@ def _told_today(case_names: list[str], on_date: date) -> set[tuple[str, str]]:
 		.run()
 	)
 	return {(parent, stage) for parent, stage in rows}
+
+
+def _plan_checks(open_cases, on_date: date, grace_days: int) -> dict[str, "PlanCheck"]:
+	"""The approved repayment plans of these cases, each installment given its status from the money
+	received since the plan was approved (R-D4). One query for the plans, one for the payments."""
+	from collections_module.policy import plans
+
+	by_name = {c.name: c for c in open_cases.values()}
+	if not by_name:
+		return {}
+	rows = frappe.get_all(
+		"Repayment Plan",
+		filters={"collection_case": ["in", list(by_name)], "status": plans.IN_EFFECT},
+		fields=["name", "collection_case", "approved_on", "modified"],
+		limit_page_length=0,
+	)
+	if not rows:
+		return {}
+	installments = defaultdict(list)
+	for r in frappe.get_all(
+		"Repayment Plan Installment",
+		filters={"parenttype": "Repayment Plan", "parent": ["in", [r.name for r in rows]]},
+		fields=["name", "parent", "due_date", "amount", "status", "paid_amount", "paid_on"],
+		order_by="due_date asc",
+		limit_page_length=0,
+	):
+		installments[r.parent].append(r)
+	since = min(getdate(r.approved_on or r.modified) for r in rows)
+	payments = receivables.payments_received(
+		{by_name[r.collection_case].customer for r in rows}, since, on_date
+	)
+	out = {}
+	for r in rows:
+		case = by_name[r.collection_case]
+		start = getdate(r.approved_on or r.modified)
+		receipts = [
+			(getdate(p.posting_date), flt(p.base_received_amount))
+			for p in payments
+			if p.party == case.customer and p.company == case.company and getdate(p.posting_date) >= start
+		]
+		stored = installments[r.name]
+		states = plans.installment_states(
+			[(getdate(i.due_date), flt(i.amount)) for i in stored], receipts, on_date, grace_days
+		)
+		out[case.name] = PlanCheck(r.name, stored, states, plans.plan_outcome(states))
+	return out
+
+
+class PlanCheck:
+	"""A plan in effect as the run found it: its stored installments and their states today."""
+
+	def __init__(self, name, stored, states, outcome):
+		self.name, self.stored, self.states, self.outcome = name, stored, states, outcome

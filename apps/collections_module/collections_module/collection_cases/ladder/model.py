@@ -78,14 +78,22 @@ class CasePlan:
 	debts: set = field(default_factory=set)  # lines that are Debts handed in, not Sales Invoices
 	grade: grading.Grade | None = None  # as the policy core computes it
 	risk_grade: str | None = None  # the grade the case is worked by (a supervisor's override first)
+	status: str | None = None  # the case's status after today's promise and plan outcomes
+	plan_check: object = None  # the repayment plan in effect, as today's ledger leaves it (R-D4)
 
 	@property
 	def paused(self) -> bool:
-		"""A disputed (paused) case: nothing automatic happens to it — no follow-up, alert, lock
+		"""A disputed (paused) case, or one on a plan: nothing automatic happens to it — no follow-up, alert, lock
 		proposal, letter or legal review — until the dispute is resolved."""
 		return (
 			bool(self.case) and (self.case.status == "Paused" or bool(self.case.disputed)) and not self.reopen
-		)
+		) or self.on_plan
+
+	@property
+	def on_plan(self) -> bool:
+		"""A case following a repayment plan whose installments are met: no follow-up, alert, lock
+		proposal, letter or legal review while it lasts (R-D4)."""
+		return self.status == "Repayment Plan" and not self.reopen
 
 
 @dataclass

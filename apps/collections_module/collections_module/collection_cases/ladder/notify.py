@@ -53,6 +53,10 @@ def _follow_up_text(plan: CasePlan) -> str:
 			+ " "
 			+ description
 		)
+	from collections_module.collection_cases.ladder.repayment import broken_plan_text
+
+	if broken_plan_text(plan):
+		description = broken_plan_text(plan) + " " + description
 	if not case.verified and frappe.db.get_single_value("Collection Settings", "require_verification"):
 		description = _("Verify identity and debt first.") + " " + description
 	return description

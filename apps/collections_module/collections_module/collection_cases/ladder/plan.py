@@ -11,6 +11,7 @@ from frappe.utils import getdate
 from collections_module.collection_cases.ladder.apply import _apply
 from collections_module.collection_cases.ladder.gather import (
 	_open_cases,
+	_plan_checks,
 	_policy_resolver,
 	_promise_outcomes,
 	_reopenable_cases,
@@ -23,7 +24,7 @@ from collections_module.enforcement.lock_run import plan_locks
 from collections_module.integrations.erpnext import receivables
 from collections_module.people import role_holders
 from collections_module.policy import contact_rules as cr
-from collections_module.policy import grading
+from collections_module.policy import grading, plans
 from collections_module.policy import ladder as lad
 from collections_module.policy.ledger import TermDue, overdue_lines, reminder_terms
 from collections_module.statements_and_letters.letter_run import plan_letters
@@ -62,6 +63,7 @@ def _run(on_date, dry_run, customers, follow_ups, reminders, commit=False, ladde
 		{t.invoice for debt_terms in debts.values() for t in debt_terms},
 		_Grader(sorted({key[0] for key in keys}), on_date, settings),
 		_told_today(case_names, on_date),
+		_plan_checks(open_cases, on_date, settings.installment_grace_days or 0),
 	)
 
 	for key in keys:
@@ -69,7 +71,9 @@ def _run(on_date, dry_run, customers, follow_ups, reminders, commit=False, ladde
 		case = open_cases.get(key)
 		if not lines:
 			if case:
-				report.cases.append(CasePlan(key[0], key[1], case, close=True))
+				report.cases.append(
+					CasePlan(key[0], key[1], case, close=True, plan_check=ctx.plans.get(case.name))
+				)
 			continue
 		reopen = False
 		if case is None:
@@ -117,6 +121,7 @@ class _RunContext:
 	debts: set  # the lines that are Debts, not Sales Invoices
 	grader: "_Grader"
 	told: set  # (case, stage) whose owners were already told today
+	plans: dict  # case -> the repayment plan in effect, checked against today's ledger
 
 
 class _Grader:
@@ -208,6 +213,9 @@ def _plan_case(key, case, reopen, lines, ctx: _RunContext):
 	status = "Open" if (case is None or reopen) else case.status
 	if promise:  # a settled promise ends the wait: kept -> in progress, broken -> collect again
 		status = after_promise(status, promise)
+	check = ctx.plans.get(case.name) if case and not reopen else None
+	if status == "Repayment Plan":  # completed -> in progress, broken (or no plan any more) -> the ladder
+		status = plans.after_plan(status, check.outcome if check else plans.BROKEN)
 	state = lad.CaseState(
 		status=status,
 		stage=None if (case is None or reopen) else (case.current_stage or None),
@@ -233,14 +241,19 @@ def _plan_case(key, case, reopen, lines, ctx: _RunContext):
 		lines_changed=case is None or reopen or stored_lines.get(case.name) != signature,
 		promise=promise,
 		debts={line.invoice for line in lines} & ctx.debts,
+		status=status,
+		plan_check=check,
 	)
+	resumed = check is not None and check.outcome == plans.BROKEN and status == "Open"
+	if plan.on_plan:
+		decision.next_action_date = plans.next_due(check.states) if check else decision.next_action_date
 	if (
-		promise == cr.BROKEN
+		(promise == cr.BROKEN or resumed)
 		and not decision.follow_up_due
 		and decision.stage
 		and status not in lad.NO_FOLLOW_UP_STATUSES
 	):
-		decision.follow_up_due = True  # a broken promise is followed up the same day
+		decision.follow_up_due = True  # a broken promise or plan is followed up the same day
 		decision.next_action_date = on_date + timedelta(days=max(decision.stage.cadence_days, 1))
 	if decision.follow_up_due:
 		plan.owners = lad.stage_owners(decision.stage, case.collector if case else None, holders)

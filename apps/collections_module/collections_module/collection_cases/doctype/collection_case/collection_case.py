@@ -94,14 +94,17 @@ class CollectionCase(Document):
 			)
 
 	def apply_dispute(self):
-		"""A dispute pauses collection at once (R-C6); resolving it resumes what was pending: a promise
-		still to be kept waits for its date (the daily run settles it), else the case is open again."""
+		"""A dispute pauses collection at once (R-C6); resolving it resumes what was pending: a plan in effect, a promise
+		still to be kept (the daily run settles both), else the case is open again."""
 		if not self.has_value_changed("disputed"):
 			return
 		if self.disputed:
 			self.status = "Paused"
 		elif self.status == "Paused":
-			self.status = "Promise to Pay" if self.promise_status == "Pending" else "Open"
+			if frappe.db.exists("Repayment Plan", {"collection_case": self.name, "status": "Approved"}):
+				self.status = "Repayment Plan"
+			else:
+				self.status = "Promise to Pay" if self.promise_status == "Pending" else "Open"
 
 	def apply_grade_override(self):
 		"""A supervisor's override of the risk grade (R-E3, R-G3): with a reason, logged like a stage

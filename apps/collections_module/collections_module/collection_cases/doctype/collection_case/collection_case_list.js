@@ -29,6 +29,7 @@ frappe.listview_settings["Collection Case"] = {
 		if (doc.status === "Paused") return [__("Paused"), "grey", "status,=,Paused"];
 		if (doc.status === "Legal") return [__("Legal"), "purple", "status,=,Legal"];
 		if (doc.status === "Promise to Pay") return [__("Promise to Pay"), "blue", "status,=,Promise to Pay"];
+		if (doc.status === "Repayment Plan") return [__("Repayment Plan"), "cyan", "status,=,Repayment Plan"];
 		const days = doc.oldest_days_overdue || 0;
 		const colour = days > 90 ? "red" : days > 30 ? "orange" : "yellow";
 		return [__(doc.status, null, "Collection Case"), colour, `status,=,${doc.status}`];

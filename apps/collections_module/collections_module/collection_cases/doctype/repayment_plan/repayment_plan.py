@@ -4,7 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import flt
+from frappe.utils import flt, nowdate
 
 from collections_module.guards import freeze_after, not_own_approval, track_terms_author
 
@@ -28,4 +28,26 @@ class RepaymentPlan(Document):
 		before = self.get_doc_before_save()
 		if before and before.status != self.status and self.status == "Approved":
 			not_own_approval(self)
-			self.approved_by = frappe.session.user
+			self.approved_by, self.approved_on = frappe.session.user, nowdate()
+			if frappe.db.exists(
+				"Repayment Plan",
+				{"collection_case": self.collection_case, "status": "Approved", "name": ["!=", self.name]},
+			):
+				frappe.throw(_("This case already follows an approved repayment plan."))
+
+	def on_update(self):
+		"""An approved plan takes effect at once: the case follows it (no ladder follow-ups while the
+		installments are met, R-D4); the daily run gives each installment its status from the ledger."""
+		before = self.get_doc_before_save()
+		if not (before and before.status != "Approved" and self.status == "Approved"):
+			return
+		case = frappe.db.get_value(
+			"Collection Case", self.collection_case, ["status", "disputed"], as_dict=True
+		)
+		if case and case.status in ("Open", "In Progress", "Promise to Pay") and not case.disputed:
+			first = min(str(row.due_date) for row in self.installments) if self.installments else None
+			frappe.db.set_value(
+				"Collection Case",
+				self.collection_case,
+				{"status": "Repayment Plan", "next_action_date": first},
+			)
