@@ -96,6 +96,10 @@ doc_events = {
 	"Unreconcile Payment": {
 		"on_submit": "collections_module.integrations.erpnext.ledger_events.on_ledger_change"
 	},
+	# the desk's Reconcile button (a document method): allocations move outstanding between invoices
+	"Payment Reconciliation": {
+		"reconcile": "collections_module.integrations.erpnext.ledger_events.on_ledger_change"
+	},
 	# Stock-release lock (R-B7): documents that ship goods are refused for a locked customer.
 	"Delivery Note": {
 		"before_submit": "collections_module.integrations.erpnext.shipment_guard.guard_shipment"

@@ -204,6 +204,38 @@ class TestUnreconciledPayment(FrappeTestCase):
 		self.assertEqual(again.total_outstanding, 600)
 
 
+class TestPaymentReconciliation(FrappeTestCase):
+	def test_reconciling_an_advance_closes_the_case_at_once(self):
+		"""The Payment Reconciliation tool allocates an advance to the overdue invoice: the case follows
+		the same moment (issue 25: every ERPNext path that moves a receivable)."""
+		from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
+
+		customer = make_customer("Reconciled")
+		si = make_invoice(customer, due_in_days=-12, amount=500)
+		case = open_case(customer)
+		advance = get_payment_entry("Sales Invoice", si.name)
+		advance.references = []  # received on account, not against the invoice
+		advance.reference_no, advance.reference_date = "CM-ADV", today()
+		advance.insert(ignore_permissions=True)
+		advance.submit()
+		self.assertEqual(frappe.db.get_value(CASE, case.name, "status"), "Open")
+		recon = frappe.get_doc(
+			{
+				"doctype": "Payment Reconciliation",
+				"company": si.company,
+				"party_type": "Customer",
+				"party": customer,
+				"receivable_payable_account": si.debit_to,
+			}
+		)
+		recon.get_unreconciled_entries()
+		invoices = [i.as_dict() for i in recon.invoices if i.invoice_number == si.name]
+		payments = [p.as_dict() for p in recon.payments if p.reference_name == advance.name]
+		recon.allocate_entries({"invoices": invoices, "payments": payments})
+		recon.run_method("reconcile")  # as the desk's Reconcile button calls it
+		self.assertEqual(frappe.db.get_value(CASE, case.name, "status"), "Closed")
+
+
 class TestPostDatedReceipts(FrappeTestCase):
 	def test_a_post_dated_receipt_is_not_money_before_its_date(self):
 		"""A cheque dated next week pays nothing today: the case stays open with the amount ERPNext's

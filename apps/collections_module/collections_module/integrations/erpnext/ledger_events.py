@@ -1,7 +1,8 @@
 """ERPNext postings that change what a customer owes keep the customer's collection case in step.
 
 Sales Invoice, Payment Entry and Journal Entry (credit notes are Sales Invoices with is_return) on
-submit and cancel, and ERPNext's Unreconcile Payment on submit: the affected customers are re-read from the ledger and their cases updated, closed
+submit and cancel, ERPNext's Unreconcile Payment on submit and the Payment Reconciliation tool's
+Reconcile: the affected customers are re-read from the ledger and their cases updated, closed
 when nothing is overdue any more, reopened when a cancellation makes a debt overdue again. Follow-up
 tasks and e-mail belong to the daily run and are not created here.
 """
@@ -16,6 +17,8 @@ def affected_customers(doc) -> list[str]:
 		return [doc.party] if doc.party_type == "Customer" and doc.party else []
 	if doc.doctype == "Journal Entry":
 		return sorted({row.party for row in doc.accounts if row.party_type == "Customer" and row.party})
+	if doc.doctype == "Payment Reconciliation":
+		return [doc.party] if doc.party_type == "Customer" and doc.party else []
 	if doc.doctype == "Unreconcile Payment":  # the invoices it unlinks are owed again, at once
 		return sorted({row.party for row in doc.allocations if row.party_type == "Customer" and row.party})
 	return []
