@@ -33,6 +33,7 @@ from collections_module.collection_cases.ladder.repayment import store_plan_stat
 from collections_module.enforcement.lock_run import apply_locks
 from collections_module.people import role_holders
 from collections_module.policy import roles
+from collections_module.statements_and_letters.letter_check import recheck as recheck_letters
 from collections_module.statements_and_letters.letter_run import apply_letters
 
 
@@ -65,6 +66,15 @@ def _apply(report: RunReport):
 		for p in report.cases
 		if p.plan_check
 	]
+	# letters not yet issued state what is owed today: restated or withdrawn (R-C10)
+	in_step = [p.case.name for p in report.cases if p.case and p.case.get("name")]
+	units.append(
+		(
+			_RunUnit("Letters in flight", ", ".join(sorted({p.customer for p in report.cases}))[:140], ""),
+			recheck_letters,
+			(in_step,),
+		)
+	)
 	for unit, fn, args in units:
 		_isolated(unit, fn, args, report)
 

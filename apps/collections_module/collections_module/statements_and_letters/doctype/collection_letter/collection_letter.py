@@ -4,9 +4,10 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import now_datetime
+from frappe.utils import flt, fmt_money, now_datetime
 
 from collections_module.guards import freeze_after
+from collections_module.policy import letters
 
 PRINT_FORMATS = {"en": "Collection Letter EN", "zh": "Collection Letter ZH"}
 
@@ -57,6 +58,8 @@ class CollectionLetter(Document):
 			self.consequences = self.consequences or frappe.render_template(t.consequences, {"doc": self})
 
 	def check_transition(self, previous: str):
+		if self.status in ("Approved", "Issued"):
+			self.check_ledger()
 		if self.status == "Approved":
 			self.approved_by, self.approved_on = frappe.session.user, now_datetime()
 		if self.status == "Issued":
@@ -72,6 +75,30 @@ class CollectionLetter(Document):
 			if "Email" in (self.delivery_method or "") and not self.recipient_email:
 				frappe.throw(_("Give the recipient's e-mail to issue by e-mail."))
 			self.issued_by, self.issued_on = frappe.session.user, now_datetime()
+
+	def check_ledger(self):
+		"""R-C10: what the owner approves and what is issued is what the customer owes that day (the
+		case follows the ledger at every posting; letter_check restates or withdraws letters in flight)."""
+		case = frappe.db.get_value(
+			"Collection Case", self.collection_case, ["status", "total_outstanding"], as_dict=True
+		)
+		owed = flt(case.total_outstanding) if case else 0.0
+		verdict = letters.letter_verdict(
+			flt(self.total_outstanding), owed, bool(case) and case.status != "Closed"
+		)
+		if verdict == letters.WITHDRAW:
+			frappe.throw(
+				_("{0} owes nothing overdue any more: this letter cannot go out.").format(self.customer_name)
+			)
+		if verdict == letters.REFRESH:
+			currency = frappe.get_cached_value("Company", self.company, "default_currency")
+			frappe.throw(
+				_("{0} now owes {1}, not the {2} this letter states: reload it to see it restated.").format(
+					self.customer_name,
+					fmt_money(owed, currency=currency),
+					fmt_money(self.total_outstanding, currency=currency),
+				)
+			)
 
 	def on_update(self):
 		before = self.get_doc_before_save()

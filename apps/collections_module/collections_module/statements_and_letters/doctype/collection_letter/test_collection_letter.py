@@ -158,3 +158,66 @@ class TestCollectionLetter(CollectionsTestCase):
 		doc = frappe.get_doc(LETTER, letter.name)
 		doc.consequences = "<p>Pay or else.</p>"
 		self.assertRaisesRegex(frappe.PermissionError, "can no longer be changed", doc.save)
+
+
+class TestLetterAgainstTheLedger(CollectionsTestCase):
+	"""Issue 25 items 6 and 7: a letter states what is owed on the day it is approved and issued."""
+
+	setUpClass = TestCollectionLetter.__dict__["setUpClass"]
+	letter = TestCollectionLetter.letter
+
+	def request(self, case):
+		frappe.set_user(ROLE_USERS[roles.MANAGER])
+		letter = self.letter(case, letter_type="Collection Letter", delivery_method="Registered Mail")
+		apply_workflow(letter, "Request Approval")
+		frappe.set_user("Administrator")
+		return letter
+
+	def test_part_payment_before_approval_restates_the_letter(self):
+		from collections_module.tests.utils import pay
+
+		case = ready_case("Letter Part Paid", days_overdue=130)
+		letter = self.request(case)
+		self.assertEqual(frappe.db.get_value(LETTER, letter.name, "total_outstanding"), 1000)
+		invoice = case.invoices[0].sales_invoice
+		pay(invoice, 600)
+		doc = frappe.get_doc(LETTER, letter.name)
+		self.assertEqual((doc.status, doc.total_outstanding), ("Pending Approval", 400))
+		self.assertEqual([r.outstanding for r in doc.invoices], [400])
+		frappe.set_user(ROLE_USERS[roles.OWNER])
+		apply_workflow(doc, "Approve")
+		frappe.set_user(ROLE_USERS[roles.MANAGER])
+		doc = frappe.get_doc(LETTER, letter.name)
+		doc.registered_mail_no = "RR123456789CN"
+		doc.save()
+		apply_workflow(frappe.get_doc(LETTER, letter.name), "Issue")
+		frappe.set_user("Administrator")
+		issued = frappe.get_doc(LETTER, letter.name)
+		self.assertEqual((issued.status, issued.total_outstanding), ("Issued", 400))
+
+	def test_payment_after_approval_sends_the_letter_back_to_the_owner(self):
+		from collections_module.tests.utils import pay
+
+		case = ready_case("Letter Approved Then Paid", days_overdue=130)
+		letter = self.request(case)
+		frappe.set_user(ROLE_USERS[roles.OWNER])
+		apply_workflow(frappe.get_doc(LETTER, letter.name), "Approve")
+		frappe.set_user("Administrator")
+		pay(case.invoices[0].sales_invoice, 300)
+		doc = frappe.get_doc(LETTER, letter.name)
+		self.assertEqual((doc.status, doc.total_outstanding, doc.approved_by), ("Pending Approval", 700, None))
+
+	def test_letter_to_a_customer_who_paid_is_withdrawn_and_cannot_go_out(self):
+		from collections_module.tests.utils import pay
+
+		case = ready_case("Letter Paid In Full", days_overdue=130)
+		letter = self.request(case)
+		pay(case.invoices[0].sales_invoice)
+		self.assertEqual(frappe.db.get_value("Collection Case", case.name, "status"), "Closed")
+		self.assertEqual(frappe.db.get_value(LETTER, letter.name, "status"), "Withdrawn")
+		# nor can a letter be approved by any path while nothing is owed
+		frappe.db.set_value(LETTER, letter.name, "status", "Pending Approval")
+		frappe.set_user(ROLE_USERS[roles.OWNER])
+		self.assertRaisesRegex(
+			frappe.ValidationError, "owes nothing", apply_workflow, frappe.get_doc(LETTER, letter.name), "Approve"
+		)
