@@ -163,8 +163,12 @@ class TestCollectionLetter(CollectionsTestCase):
 class TestLetterAgainstTheLedger(CollectionsTestCase):
 	"""Issue 25 items 6 and 7: a letter states what is owed on the day it is approved and issued."""
 
-	setUpClass = TestCollectionLetter.__dict__["setUpClass"]
 	letter = TestCollectionLetter.letter
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		ensure_outgoing_email_account()
 
 	def request(self, case):
 		frappe.set_user(ROLE_USERS[roles.MANAGER])
