@@ -116,3 +116,17 @@ def test_receipt_settled_customers_are_followed_daily_once_receipts_are_in():
 )
 def test_chronically_late(delays, late):
 	assert chronically_late(delays) is late
+
+
+def test_statement_deadlines_are_chased_after_the_day():
+	from collections_module.policy.statements import PREPARE_LATE, SEND_LATE, late_step
+
+	d = deadlines(date(2026, 10, 31))
+	assert late_step("Draft", d.prepare_by, d.send_by, d.prepare_by) is None  # on the day: not late yet
+	assert late_step("Draft", d.prepare_by, d.send_by, date(2026, 11, 6)) == PREPARE_LATE
+	assert late_step("Draft", d.prepare_by, d.send_by, date(2026, 11, 9)) == PREPARE_LATE
+	assert late_step("Under Review", d.prepare_by, d.send_by, date(2026, 11, 8)) is None
+	assert late_step("Under Review", d.prepare_by, d.send_by, date(2026, 11, 9)) == SEND_LATE
+	assert late_step("Sent", d.prepare_by, d.send_by, date(2026, 11, 30)) is None
+	assert (PREPARE_LATE.owner_role, PREPARE_LATE.escalate_to_role) == (roles.COLLECTOR, roles.SUPERVISOR)
+	assert (SEND_LATE.owner_role, SEND_LATE.escalate_to_role) == (roles.SUPERVISOR, roles.MANAGER)

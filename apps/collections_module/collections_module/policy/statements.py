@@ -66,3 +66,23 @@ def chronically_late(confirm_delays: list[int | None], window: int = 3, threshol
 	``confirm_delays``: newest first, days after the confirm-by date (<= 0 on time, None never)."""
 	recent = confirm_delays[:window]
 	return sum(1 for d in recent if d is None or d > 0) >= threshold
+
+
+# R-A2: a statement still in Draft after its prepare-by day, or still under review after its send-by
+# day, is chased daily: its owner gets the follow-up, the level above is told once.
+PREPARE_LATE = Stage(
+	"Statement Not Prepared", 1, None, ESCALATE, ("Email",), 1, roles.COLLECTOR, roles.SUPERVISOR, row=1
+)
+SEND_LATE = Stage(
+	"Statement Not Sent", 1, None, ESCALATE, ("Email",), 1, roles.SUPERVISOR, roles.MANAGER, row=1
+)
+
+
+def late_step(status: str, prepare_by: date | None, send_by: date | None, on_date: date) -> Stage | None:
+	"""The deadline a statement has missed on ``on_date``, if any: preparing (still a draft after the
+	prepare-by day) or sending (still under review after the send-by day)."""
+	if status == "Draft" and prepare_by and on_date > prepare_by:
+		return PREPARE_LATE
+	if status == "Under Review" and send_by and on_date > send_by:
+		return SEND_LATE
+	return None

@@ -13,10 +13,12 @@ from frappe.utils import getdate, nowdate
 
 from collections_module.people import assign_follow_up, notify
 from collections_module.policy import ladder as lad
+from collections_module.policy import roles
 from collections_module.policy.statements import (
 	RECEIPT_LADDER,
 	STATEMENT_LADDER,
 	chronically_late,
+	late_step,
 	previous_month,
 )
 
@@ -35,6 +37,7 @@ def run(
 	lines = []
 	if settings.statement_generation_day and on_date.day == settings.statement_generation_day:
 		lines += generate(on_date, dry_run, customers)
+	lines += chase_deadlines(on_date, dry_run, customers)
 	lines += follow_up(on_date, dry_run, customers)
 	return lines
 
@@ -187,4 +190,62 @@ def follow_up(on_date: date, dry_run: bool = False, customers: list[str] | None 
 				),
 			)
 		frappe.db.set_value(STATEMENT, st.name, updates, update_modified=False)
+	return out
+
+
+def chase_deadlines(on_date: date, dry_run: bool = False, customers: list[str] | None = None) -> list[str]:
+	"""R-A2: a statement not prepared by its prepare-by day, or not sent by its send-by day, is chased
+	every day until it moves: a follow-up for whoever holds that step, and the level above told once."""
+	filters = {"status": ["in", ["Draft", "Under Review"]], "prepare_by": ["<", on_date]}
+	if customers is not None:
+		filters["customer"] = ["in", customers or [""]]
+	rows = frappe.get_all(
+		STATEMENT,
+		filters=filters,
+		fields=[
+			"name",
+			"customer",
+			"customer_name",
+			"company",
+			"status",
+			"period",
+			"prepare_by",
+			"send_by",
+			"follow_up_stage",
+			"last_follow_up_on",
+		],
+	)
+	out = []
+	for st in rows:
+		step = late_step(
+			st.status, getdate(st.prepare_by), getdate(st.send_by) if st.send_by else None, on_date
+		)
+		if not step or (st.last_follow_up_on and getdate(st.last_follow_up_on) >= on_date):
+			continue
+		newly = st.follow_up_stage != step.name
+		out.append(
+			f"STATEMENT {st.name} {st.customer}: {step.name}{' notify ' + step.escalate_to_role if newly else ''}"
+		)
+		if dry_run:
+			continue
+		due = st.prepare_by if step.owner_role == roles.COLLECTOR else st.send_by
+		what = (
+			_("prepared and submitted for review")
+			if step.owner_role == roles.COLLECTOR
+			else _("reviewed and sent")
+		)
+		text = _("Statement {0} of {1} ({2}) was to be {3} by {4}: it is late.").format(
+			st.name, st.customer_name, st.period, what, frappe.format(due, {"fieldtype": "Date"})
+		)
+		assign_follow_up(STATEMENT, st.name, owners(st.customer, st.company, step), text, on_date)
+		if newly:
+			from collections_module.people import role_holders
+
+			notify(role_holders().get(step.escalate_to_role, []), STATEMENT, st.name, text)
+		frappe.db.set_value(
+			STATEMENT,
+			st.name,
+			{"follow_up_stage": step.name, "follow_up_stage_since": on_date, "last_follow_up_on": on_date},
+			update_modified=False,
+		)
 	return out

@@ -209,7 +209,9 @@ class TestLetterAgainstTheLedger(CollectionsTestCase):
 		frappe.set_user("Administrator")
 		pay(case.invoices[0].sales_invoice, 300)
 		doc = frappe.get_doc(LETTER, letter.name)
-		self.assertEqual((doc.status, doc.total_outstanding, doc.approved_by), ("Pending Approval", 700, None))
+		self.assertEqual(
+			(doc.status, doc.total_outstanding, doc.approved_by), ("Pending Approval", 700, None)
+		)
 
 	def test_letter_to_a_customer_who_paid_is_withdrawn_and_cannot_go_out(self):
 		from collections_module.tests.utils import pay
@@ -223,5 +225,9 @@ class TestLetterAgainstTheLedger(CollectionsTestCase):
 		frappe.db.set_value(LETTER, letter.name, "status", "Pending Approval")
 		frappe.set_user(ROLE_USERS[roles.OWNER])
 		self.assertRaisesRegex(
-			frappe.ValidationError, "owes nothing", apply_workflow, frappe.get_doc(LETTER, letter.name), "Approve"
+			frappe.ValidationError,
+			"owes nothing",
+			apply_workflow,
+			frappe.get_doc(LETTER, letter.name),
+			"Approve",
 		)

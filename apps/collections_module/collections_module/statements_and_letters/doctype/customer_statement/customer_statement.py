@@ -33,7 +33,6 @@ SERVER_FIELDS = (
 )
 # What the statement is of: fixed once it has left Draft.
 SUBJECT_FIELDS = ("customer", "company", "from_date", "to_date")
-ANSWERED = ("Confirmed", "Disputed", "With Finance", "Invoiced")  # the follow-up of a sent statement ends
 
 
 class CustomerStatement(Document):
@@ -224,10 +223,11 @@ class CustomerStatement(Document):
 		before = self.get_doc_before_save()
 		if before and before.status != "Sent" and self.status == "Sent":
 			self.send()
-		if before and before.status != self.status and self.status in ANSWERED:
+		if before and before.status != self.status:
 			from collections_module.bulk import close_follow_ups
 
-			close_follow_ups(self.doctype, [self.name])  # the customer answered: nothing left to chase
+			# the step that was chased is done (prepared, sent, or answered by the customer)
+			close_follow_ups(self.doctype, [self.name])
 
 	def send(self):
 		"""E-mail the statement with its PDF to the billing contact; log it on the customer's case (R-A2)."""

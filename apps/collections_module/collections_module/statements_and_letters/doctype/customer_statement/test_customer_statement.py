@@ -11,7 +11,7 @@ from frappe.utils import add_days, getdate
 
 from collections_module.policy import roles
 from collections_module.policy.statements import previous_month
-from collections_module.statements_and_letters.statement_run import follow_up, generate
+from collections_module.statements_and_letters.statement_run import chase_deadlines, follow_up, generate
 from collections_module.tests.utils import (
 	ROLE_USERS,
 	CollectionsTestCase,
@@ -216,6 +216,45 @@ class TestCustomerStatement(CollectionsTestCase):
 		self.assertEqual(
 			follow_up(add_days(sent, 29), customers=[customer]), []
 		)  # the same day again: nothing
+
+	def test_statement_not_prepared_or_not_sent_in_time_is_chased(self):
+		"""Issue 25 item 5: prepare-by and send-by are chased like confirm-by (R-A2)."""
+		customer, _si, _dn = self.month_with_activity("Statement Late")
+		st = frappe.get_doc(STATEMENT, self.statement(customer).name)
+		prepare_by, send_by = getdate(st.prepare_by), getdate(st.send_by)
+		self.assertEqual(chase_deadlines(prepare_by, customers=[customer]), [])  # on the day: not late
+		for offset in (1, 1, 2):  # late: a follow-up each day (once a day), the supervisors told once
+			chase_deadlines(add_days(prepare_by, offset), customers=[customer])
+		open_todos = [t for t in todos_of(st.name) if t.status == "Open"]
+		self.assertTrue(open_todos)
+		self.assertTrue(all("late" in t.description for t in open_todos))
+		told = frappe.get_all(
+			"Notification Log",
+			filters={
+				"document_type": STATEMENT,
+				"document_name": st.name,
+				"for_user": ROLE_USERS[roles.SUPERVISOR],
+				"type": "Alert",
+			},
+		)
+		self.assertEqual(len(told), 1)
+		# submitted for review: the preparing follow-up is done; not sent by the send-by day: chased
+		apply_workflow(frappe.get_doc(STATEMENT, st.name), "Submit for Review")
+		self.assertFalse([t for t in todos_of(st.name) if t.status == "Open"])
+		self.assertEqual(chase_deadlines(send_by, customers=[customer]), [])
+		chase_deadlines(add_days(send_by, 1), customers=[customer])
+		owners = {t.allocated_to for t in todos_of(st.name) if t.status == "Open"}
+		self.assertIn(ROLE_USERS[roles.SUPERVISOR], owners)
+		managers_told = frappe.get_all(
+			"Notification Log",
+			filters={
+				"document_type": STATEMENT,
+				"document_name": st.name,
+				"for_user": ROLE_USERS[roles.MANAGER],
+				"type": "Alert",
+			},
+		)
+		self.assertEqual(len(managers_told), 1)
 
 	def test_monthly_generation_for_flagged_customers_once_and_visit_suggestion(self):
 		customer = make_customer("Monthly Flag", email="ap@example.com", collection_monthly_statement=1)
