@@ -111,3 +111,30 @@ def test_blacklist_refuses_per_settings():
 )
 def test_net_overdue(overdue, credit, net):
 	assert sl.net_overdue(overdue, credit) == net
+
+
+def test_keep_locked_is_remembered():
+	from datetime import date
+
+	from collections_module.policy.stock_lock import ACTIVE, propose_release
+
+	d = date(2026, 12, 1)
+	assert propose_release(ACTIVE, 0, 100)  # paid down: release proposed
+	# the owner kept it locked with 80 overdue and no date: not again until the customer pays more
+	assert not propose_release(ACTIVE, 80, 100, None, 80.0, d)
+	assert propose_release(ACTIVE, 50, 100, None, 80.0, d)
+	# kept until a date: not before it, whatever is paid
+	assert not propose_release(ACTIVE, 0, 100, date(2026, 12, 31), 80.0, d)
+	assert propose_release(ACTIVE, 0, 100, date(2026, 12, 31), 80.0, date(2027, 1, 1))
+
+
+def test_a_deliberate_release_is_not_proposed_again_the_next_day():
+	from datetime import date
+
+	from collections_module.policy.stock_lock import LastRelease, lock_again
+
+	last = LastRelease(date(2026, 12, 1), 700.0)
+	assert not lock_again(last, 700.0, date(2026, 12, 2), 30)
+	assert lock_again(last, 900.0, date(2026, 12, 2), 30)  # the debt grew
+	assert lock_again(last, 700.0, date(2026, 12, 31), 30)  # the waiting days passed
+	assert lock_again(None, 700.0, date(2026, 12, 2), 30)

@@ -180,3 +180,37 @@ def close_follow_ups(doctype: str, names: list[str]):
 	).run()
 	table = frappe.qb.DocType(doctype)
 	frappe.qb.update(table).set(table._assign, "[]").where(table.name.isin(names)).run()
+
+
+def hand_over_follow_ups(doctype: str, owners: dict[str, list[str]]):
+	"""Records whose work passed to others (a case climbing to the next stage's owners): the open
+	follow-ups of anyone not among the new ``owners`` are closed, and each record's "Assigned To" keeps
+	only those still holding one."""
+	if not owners:
+		return
+	todo = frappe.qb.DocType("ToDo")
+	rows = (
+		frappe.qb.from_(todo)
+		.select(todo.name, todo.reference_name, todo.allocated_to)
+		.where(
+			(todo.reference_type == doctype)
+			& todo.reference_name.isin(sorted(owners))
+			& (todo.status == "Open")
+		)
+		.run(as_dict=True)
+	)
+	passed = [r.name for r in rows if r.allocated_to not in owners[r.reference_name]]
+	if not passed:
+		return
+	frappe.qb.update(todo).set(todo.status, "Closed").set(todo.modified, now_datetime()).where(
+		todo.name.isin(passed)
+	).run()
+	holding: dict[str, set] = defaultdict(set)
+	for r in rows:
+		if r.name not in passed:
+			holding[r.reference_name].add(r.allocated_to)
+	table = frappe.qb.DocType(doctype)
+	for name in {r.reference_name for r in rows if r.name in passed}:
+		frappe.qb.update(table).set(table._assign, json.dumps(sorted(holding[name]))).where(
+			table.name == name
+		).run()

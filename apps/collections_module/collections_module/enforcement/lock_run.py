@@ -12,6 +12,16 @@ from frappe.utils import flt, getdate
 from collections_module.policy import stock_lock as sl
 
 LOCK = "Stock Release Lock"
+LIVE_FIELDS = (
+	"name",
+	"customer",
+	"company",
+	"status",
+	"effective_from",
+	"keep_locked_until",
+	"kept_at_overdue",
+)
+LIVE_FIELDS += ("kept_on",)
 
 
 @dataclass
@@ -38,9 +48,12 @@ def plan_locks(case_plans, ladders, on_date: date, customers=None, owing=frozens
 	live = {
 		(r.customer, r.company): r
 		for r in frappe.get_all(
-			LOCK, filters=filters, fields=["name", "customer", "company", "status", "effective_from"]
+			LOCK,
+			filters=filters,
+			fields=[*LIVE_FIELDS],
 		)
 	}
+	released = _last_releases(customers)
 	# a lock the owner rejected for a case is not proposed again for that case (he decided)
 	rejected_for = set(
 		frappe.get_all(
@@ -66,9 +79,10 @@ def plan_locks(case_plans, ladders, on_date: date, customers=None, owing=frozens
 			and not p.paused  # a disputed case gets no lock proposal while paused
 			and case not in rejected_for
 			and sl.propose_lock(ladders.get(p.policy) or [], stage, live_name, overdue)
+			and sl.lock_again(released.get(key), overdue, on_date, conf.lock_again_after_days)
 		):
 			plans.append(LockPlan("propose", *key, None, case, overdue, days))
-		elif lock and sl.propose_release(lock.status, overdue, threshold):
+		elif lock and sl.propose_release(lock.status, overdue, threshold, *_kept(lock), on_date):
 			plans.append(
 				LockPlan(
 					"release" if conf.auto_release else "propose release",
@@ -84,10 +98,39 @@ def plan_locks(case_plans, ladders, on_date: date, customers=None, owing=frozens
 			lock.status, getdate(lock.effective_from) if lock.effective_from else None, on_date
 		):
 			plans.append(LockPlan("activate", *key, lock.name))
-		elif key not in seen and key not in owing and sl.propose_release(lock.status, 0.0, threshold):
+		elif (
+			key not in seen
+			and key not in owing
+			and sl.propose_release(lock.status, 0.0, threshold, *_kept(lock), on_date)
+		):
 			# nothing overdue and no case touched this run: paid in full earlier
 			plans.append(LockPlan("release" if conf.auto_release else "propose release", *key, lock.name))
 	return plans
+
+
+def _kept(lock) -> tuple:
+	"""The owner's 'Keep Locked': until his date, or until the customer pays more than then."""
+	if not lock.kept_on:
+		return None, None
+	until = getdate(lock.keep_locked_until) if lock.keep_locked_until else None
+	return until, flt(lock.kept_at_overdue)
+
+
+def _last_releases(customers) -> dict:
+	"""The latest released lock of each customer and company: when, and what was overdue then."""
+	filters = {"status": sl.RELEASED, "released_on": ["is", "set"]}
+	if customers is not None:
+		filters["customer"] = ["in", list(customers) or [""]]
+	out = {}
+	for r in frappe.get_all(
+		LOCK,
+		filters=filters,
+		fields=["customer", "company", "released_on", "released_at_overdue"],
+		order_by="released_on asc",
+		limit_page_length=0,
+	):
+		out[(r.customer, r.company)] = sl.LastRelease(getdate(r.released_on), flt(r.released_at_overdue))
+	return out
 
 
 def apply_locks(plans: list[LockPlan], on_date: date):

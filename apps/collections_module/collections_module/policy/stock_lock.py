@@ -67,9 +67,38 @@ def net_overdue(overdue: float, unallocated_credit: float) -> float:
 	return max(round(overdue - max(unallocated_credit, 0.0), 2), 0.0)
 
 
-def propose_release(lock_state: str, overdue: float, threshold: float) -> bool:
-	"""An active lock is proposed for release once the overdue amount is paid down to the threshold."""
-	return lock_state == ACTIVE and overdue <= threshold
+def propose_release(
+	lock_state: str,
+	overdue: float,
+	threshold: float,
+	kept_until: date | None = None,
+	kept_at: float | None = None,
+	on_date: date | None = None,
+) -> bool:
+	"""An active lock is proposed for release once the overdue amount is paid down to the threshold
+	— unless the owner decided to keep it: until his date, or (without a date) until the customer
+	pays more than when he decided."""
+	if lock_state != ACTIVE or overdue > threshold:
+		return False
+	if kept_until is not None:
+		return on_date is not None and on_date > kept_until
+	return kept_at is None or overdue < kept_at - 0.005
+
+
+@dataclass(frozen=True)
+class LastRelease:
+	released_on: date
+	overdue_then: float
+
+
+def lock_again(last: LastRelease | None, net_overdue: float, on_date: date, wait_days: int = 30) -> bool:
+	"""A lock the owner released is not proposed again the next day: only once the overdue grows past
+	what it was at the release, or ``wait_days`` have passed."""
+	if last is None:
+		return True
+	if net_overdue > last.overdue_then + 0.005:
+		return True
+	return (on_date - last.released_on).days >= max(int(wait_days or 0), 0)
 
 
 def activate_on(lock_state: str, effective_from: date | None, on_date: date) -> bool:

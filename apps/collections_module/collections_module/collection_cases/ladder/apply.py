@@ -11,6 +11,7 @@ from frappe.utils import flt, getdate
 from collections_module.bulk import (
 	assign_follow_ups,
 	close_follow_ups,
+	hand_over_follow_ups,
 	insert_children,
 	record_versions,
 	update_by_name,
@@ -202,6 +203,15 @@ def _store_cases(plans: list[CasePlan], report: RunReport):
 		(p.case.name, p.owners, _follow_up_text(p)) for p in fresh if p.decision and p.decision.follow_up_due
 	]
 	assign_follow_ups(CASE, follow, on_date)
+	# a case that climbed past its follow-ups' holders: theirs close, the new stage's owners hold it
+	hand_over_follow_ups(
+		CASE,
+		{
+			p.case.name: p.owners
+			for p in fresh
+			if p.decision and p.decision.stage_changed and p.decision.stage
+		},
+	)
 	for p in fresh:
 		p.case.modified = None  # written: this plan is spent
 		if p.notify:

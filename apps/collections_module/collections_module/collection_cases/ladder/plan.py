@@ -85,7 +85,6 @@ def _run(on_date, dry_run, customers, follow_ups, reminders, commit=False, ladde
 			if not follow_ups and plan.decision.follow_up_due:
 				plan.decision.follow_up_due = False
 				plan.decision.next_action_date = on_date
-				plan.owners = []
 			report.cases.append(plan)
 
 	if follow_ups:  # lock proposals and releases are decisions of the daily run, like follow-ups
@@ -255,7 +254,7 @@ def _plan_case(key, case, reopen, lines, ctx: _RunContext):
 	):
 		decision.follow_up_due = True  # a broken promise or plan is followed up the same day
 		decision.next_action_date = on_date + timedelta(days=max(decision.stage.cadence_days, 1))
-	if decision.follow_up_due:
+	if decision.follow_up_due or decision.stage_changed:
 		plan.owners = lad.stage_owners(decision.stage, case.collector if case else None, holders)
 	plan.notify = {role: holders.get(role, []) for role in decision.notify_roles}
 	if plan.paused:

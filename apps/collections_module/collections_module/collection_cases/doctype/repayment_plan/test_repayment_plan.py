@@ -91,13 +91,15 @@ class TestPlanInEffect(CollectionsTestCase):
 
 	def test_approved_plan_is_followed_and_a_missed_installment_resumes_the_ladder(self):
 		from collections_module.collection_cases.ladder.jobs import run
-		from collections_module.tests.utils import make_invoice, make_customer, open_case, pay, set_settings
+		from collections_module.tests.utils import make_customer, make_invoice, open_case, pay, set_settings
 
 		set_settings(installment_grace_days=2)
 		customer = make_customer("Plan Followed")
 		invoice = make_invoice(customer, due_in_days=-20, amount=1000)
 		case = open_case(customer)
-		frappe.db.set_value("Collection Case", case.name, {"collector": ROLE_USERS[roles.COLLECTOR], "verified": 1})
+		frappe.db.set_value(
+			"Collection Case", case.name, {"collector": ROLE_USERS[roles.COLLECTOR], "verified": 1}
+		)
 		plan = approve(request_plan(case, "Salary at month end", (3, 400), (10, 600)))
 		self.assertEqual(frappe.db.get_value("Collection Case", case.name, "status"), "Repayment Plan")
 		frappe.db.delete("ToDo", {"reference_type": "Collection Case", "reference_name": case.name})
@@ -112,7 +114,8 @@ class TestPlanInEffect(CollectionsTestCase):
 		self.assertEqual(states, ["Paid", "Late"])  # day 12: the second is 2 days late, within grace
 		self.assertEqual(frappe.db.get_value("Collection Case", case.name, "status"), "Repayment Plan")
 		self.assertEqual(
-			str(frappe.db.get_value("Collection Case", case.name, "next_action_date")), str(add_days(today(), 10))
+			str(frappe.db.get_value("Collection Case", case.name, "next_action_date")),
+			str(add_days(today(), 10)),
 		)
 
 		# the second is missed: the plan is broken, the case resumes the ladder with one follow-up

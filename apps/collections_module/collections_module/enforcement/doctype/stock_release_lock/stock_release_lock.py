@@ -86,9 +86,17 @@ class StockReleaseLock(Document):
 		if previous == sl.PROPOSED and self.status in (sl.APPROVED, sl.ACTIVE, sl.REJECTED):
 			self.approved_by, self.approved_on = user, now
 		if self.status == sl.RELEASED:
+			from collections_module.enforcement.locks import overdue_now
+
 			self.released_by, self.released_on = user, now
+			self.released_at_overdue = overdue_now(self.customer, self.company)
 			if not self.release_reason:
 				frappe.throw(_("Write down why the lock is released (Release Reason)."))
+		if previous == sl.RELEASE_PROPOSED and self.status == sl.ACTIVE:  # 'Keep Locked', remembered
+			from collections_module.enforcement.locks import overdue_now
+
+			self.kept_on = getdate(nowdate())
+			self.kept_at_overdue = overdue_now(self.customer, self.company)
 
 	def on_update(self):
 		before = self.get_doc_before_save()
