@@ -146,7 +146,7 @@ def _apply_case(plan: CasePlan, report: RunReport):
 				"reason": _("Overdue again (a payment or credit was cancelled): case reopened."),
 			},
 		)
-		doc.update({"status": "Open", "closed_on": None, "current_stage": None})
+		doc.update({"status": "Paused" if doc.disputed else "Open", "closed_on": None, "current_stage": None})
 	doc.set("invoices", _line_rows(plan))
 	values, stage_row, _change = _case_values(plan, on_date, doc.as_dict())
 	doc.update(values)

@@ -85,9 +85,9 @@ class CasePlan:
 	def paused(self) -> bool:
 		"""A disputed (paused) case, or one on a plan: nothing automatic happens to it — no follow-up, alert, lock
 		proposal, letter or legal review — until the dispute is resolved."""
-		return (
-			bool(self.case) and (self.case.status == "Paused" or bool(self.case.disputed)) and not self.reopen
-		) or self.on_plan
+		if not self.case:
+			return False
+		return bool(self.case.disputed) or (self.case.status == "Paused" and not self.reopen) or self.on_plan
 
 	@property
 	def on_plan(self) -> bool:

@@ -210,6 +210,8 @@ def _plan_case(key, case, reopen, lines, ctx: _RunContext):
 		return None
 	promise = promises.get(case.name) if case and not reopen else None
 	status = "Open" if (case is None or reopen) else case.status
+	if reopen and case.disputed:  # owed again while the dispute stands: still paused
+		status = "Paused"
 	if promise:  # a settled promise ends the wait: kept -> in progress, broken -> collect again
 		status = after_promise(status, promise)
 	check = ctx.plans.get(case.name) if case and not reopen else None

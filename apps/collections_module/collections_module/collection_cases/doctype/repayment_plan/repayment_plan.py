@@ -51,3 +51,6 @@ class RepaymentPlan(Document):
 				self.collection_case,
 				{"status": "Repayment Plan", "next_action_date": first},
 			)
+			from collections_module.bulk import close_follow_ups
+
+			close_follow_ups("Collection Case", [self.collection_case])  # the plan is what is followed now
