@@ -67,8 +67,8 @@ def test_a_row_over_the_cap_is_capped_and_so_is_a_custom_cap():
 	assert filtering_days(10, [(100, 7)]) == 4
 	assert filtering_days(10, [(100, 7)], cap=6) == 6
 	assert filtering_days(101, [(100, 1)], cap=2) == 2
-	with pytest.raises(ValueError):
-		filtering_days(10, cap=0)
+	assert filtering_days(10, cap=0) == 2  # a cap refused by validate_table: the default cap (4)
+	assert filtering_days(501, cap=-3) == MAX_FILTERING_DAYS
 
 
 def test_an_empty_table_gives_every_batch_the_cap():
@@ -277,3 +277,124 @@ def test_progress_adds_up(rows, today):
 	assert p.done.amount + p.open.amount == pytest.approx(p.total.amount)
 	assert p.contactable.amount + p.lost_contact.amount == pytest.approx(p.done.amount)
 	assert p.late.count + p.at_risk.count <= p.open.count
+
+
+# --- issue 19: a validated table, the checklist, the verification gate, unallocated accounts ---------
+
+
+def test_negative_deadline_row_is_refused():
+	assert fl.validate_table([(300, -2), (-500, 3)]) == [
+		"Row 1: the days must be at least 1, not -2.",
+		"Row 2: the number of accounts must be at least 1, not -500.",
+		"A batch of up to 300 accounts gets fewer days (-2) than one of up to -500 (3).",
+	]
+	assert fl.validate_table([(300, 3), (500, 2)]) == [
+		"A batch of up to 500 accounts gets fewer days (2) than one of up to 300 (3)."
+	]
+	assert fl.validate_table([(300, 2), (300, 2)]) == ["300 accounts appears in more than one row."]
+	assert fl.validate_table([(300, "two"), (2.5, 1), (7,), None], cap="x") == [
+		"The most days for filtering must be at least 1, not x.",
+		"Row 1: the days must be at least 1, not two.",
+		"Row 2: the number of accounts must be at least 1, not 2.5.",
+		"Row 3: give the number of accounts and the days.",
+		"Row 4: give the number of accounts and the days.",
+	]
+	assert fl.validate_table(None) == ["The filtering table must be a list of rows (accounts, days)."]
+
+
+@pytest.mark.parametrize(
+	"table",
+	[[(300, -2)], [(300, 0), (500, 3)], [(300, 3), (500, 2)], [(300, 2), (300, 3)], [("x", 1)], None, 5],
+)
+def test_bad_table_never_breaks_days(table):
+	for accounts in (1, 300, 301, 500, 501, 10_000):
+		assert filtering_days(accounts, table) == filtering_days(accounts)  # the defaults
+	assert filtering_deadline(MON, 301, table) == MON + timedelta(days=3)
+
+
+bad_rows = st.lists(
+	st.one_of(
+		st.tuples(st.integers(-10, 2_000), st.integers(-5, 10)),
+		st.tuples(st.floats(), st.one_of(st.none(), st.text(max_size=2))),
+		st.none(),
+	),
+	max_size=5,
+)
+
+
+@given(bad_rows, st.integers(0, 5_000), st.one_of(st.integers(-3, 6), st.none(), st.text("abc", max_size=2)))
+def test_any_table_and_cap_give_days_within_the_cap(table, accounts, cap):
+	days = filtering_days(accounts, table, cap)
+	allowed = cap if isinstance(cap, int) and cap >= 1 else MAX_FILTERING_DAYS
+	assert (days == 0) if accounts == 0 else (1 <= days <= allowed)
+
+
+def test_classification_needs_the_checklist():
+	reached = [("Employer", "Reached Third Party")]
+	lost = [(p, "Wrong Number") for p in DEFAULT_DIAL_ORDER]
+	assert classify(reached) == CONTACTABLE  # callers without a checklist: as before
+	assert classify(reached, checklist_done=False) is None
+	assert classify(lost, checklist_done=False) is None
+	half = ["Debtor Name", "ID Number", "Phones"]
+	assert classify(reached, checklist_done=half) is None
+	assert fl.checklist_missing(half) == ["Addresses", "Employer", "Amounts", "Due Date"]
+	assert classify(reached, checklist_done=fl.DEFAULT_CHECKLIST) == CONTACTABLE
+	assert classify(lost, checklist_done=True) == LOST_CONTACT
+	assert fl.checklist_missing(False) == list(fl.DEFAULT_CHECKLIST) == fl.checklist_missing(None)
+	assert fl.checklist_missing("Phones", checklist=("Phones", "Employer")) == ["Employer"]
+	assert classify(reached, checklist_done=["Phones"], checklist=("Phones",)) == CONTACTABLE
+	with pytest.raises(ValueError):  # bad terms are refused whatever the checklist
+		classify([("Employer", "nobody home")], checklist_done=False)
+
+
+def test_filtering_calls_pass_the_verification_gate_only():
+	from collections_module.policy.contact_rules import DO_NOT_CONTACT, case_gate
+
+	assert fl.is_filtering_call("Employer", "No Answer")
+	assert fl.is_filtering_call("Debtor")
+	assert fl.is_filtering_call(purpose=fl.FILTERING_PURPOSE)
+	assert not fl.is_filtering_call(None)
+	assert not fl.is_filtering_call("Neighbour", "No Answer")  # not a step of the dial order
+	assert not fl.is_filtering_call("Employer", "talked a bit")  # not a standard result
+	assert not fl.is_filtering_call("Family", order=("Employer",))
+	assert fl.gate_verified(True) and not fl.gate_verified(False)
+	assert case_gate(False, fl.gate_verified(False, "Family", "No Answer")).allowed
+	assert case_gate(False, fl.gate_verified(False)).rule == "verification"
+	assert case_gate(True, fl.gate_verified(False, "Family")).rule == "dispute"  # a dispute still stops it
+	flagged = case_gate(False, fl.gate_verified(False, "Family"), DO_NOT_CONTACT)
+	assert flagged.rule == "do not contact"
+
+
+def test_unallocated_accounts_counted_in_progress():
+	rows = [
+		FilteringRow("A1", 100, MON, CONTACTABLE, MON, group="B1", collector="ann"),
+		FilteringRow("A2", 200, MON, None, group="B1", collector=None),
+		FilteringRow("A3", 400, MON, LOST_CONTACT, MON, group="B2", collector=""),
+		FilteringRow("A4", 800, MON, None, group="B2", collector="bob"),
+	]
+	p = progress(rows, MON)
+	assert (p.total.count, p.total.amount) == (4, 1_500)
+	assert (p.allocated.count, p.allocated.amount) == (2, 900)
+	assert (p.unallocated.count, p.unallocated.amount) == (2, 600)
+	by = fl.progress_by(rows, MON, by="collector")
+	assert list(by) == ["ann", "bob", fl.UNALLOCATED]  # the unallocated bucket last
+	assert (by[fl.UNALLOCATED].total.count, by[fl.UNALLOCATED].total.amount) == (2, 600)
+	assert by[fl.UNALLOCATED].lost_contact.amount == 400 and by[fl.UNALLOCATED].open.amount == 200
+	assert sum(g.total.amount for g in by.values()) == p.total.amount
+	by_group = fl.progress_by([*rows, FilteringRow("A5", 5, MON, group=None)], MON)
+	assert list(by_group) == ["B1", "B2", fl.UNALLOCATED]
+	with pytest.raises(ValueError):
+		fl.progress_by(rows, MON, by="team")
+
+
+@given(rows_st, st.dates(min_value=date(2026, 5, 15), max_value=date(2026, 6, 25)))
+def test_every_account_is_counted_allocated_or_not(rows, today):
+	rows = [
+		FilteringRow(r.account, r.amount, r.deadline, collector=r.account if r.classification else None)
+		for r in rows
+	]
+	p = progress(rows, today)
+	assert p.allocated.count + p.unallocated.count == p.total.count
+	assert p.allocated.amount + p.unallocated.amount == pytest.approx(p.total.amount)
+	by = fl.progress_by(rows, today, by="collector")
+	assert sum(g.total.count for g in by.values()) == p.total.count

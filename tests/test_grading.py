@@ -1,12 +1,15 @@
 """Risk grade A–D (R-E3, R-G3): points per stated fact, bands, monotonic, why this grade."""
 
-from dataclasses import replace
+from dataclasses import fields, replace
+from datetime import date
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from collections_module.policy import grade_settings as gs
 from collections_module.policy import grading as gr
+from collections_module.policy import ladder as lad
 from collections_module.policy.grading import (
 	CONTACTABLE,
 	DEFAULT_BANDS,
@@ -92,7 +95,9 @@ def test_band_boundaries(score, letter):
 		(GradeInput(invoices_due=1, promises_broken=3, days_overdue=61), 34, "B"),
 		(GradeInput(invoices_due=1, contact=LOST_CONTACT, days_overdue=91), 40, "C"),  # exactly at C
 		(GradeInput(invoices_due=1, contact=LOST_CONTACT, days_overdue=90), 30, "B"),  # a day short
-		(GradeInput(invoices_due=2, invoices_late=2, days_overdue=181, promises_broken=1), 58, "C"),
+		(GradeInput(invoices_due=2, invoices_late=2, days_overdue=180, promises_broken=1), 48, "C"),
+		# beyond 180 days overdue: legal review, at least D whatever the score
+		(GradeInput(invoices_due=2, invoices_late=2, days_overdue=181, promises_broken=1), 58, "D"),
 		(GradeInput(invoices_due=1, contact=LOST_CONTACT, days_overdue=181, disputed=True), 60, "D"),
 		(GradeInput(invoices_due=1, contact=LOST_CONTACT, days_overdue=180, disputed=True), 50, "C"),
 	],
@@ -259,7 +264,9 @@ def test_every_grade_is_explained(i):
 	assert g.grade in gr.GRADES
 	assert g.score == sum(p for _, _, p in g.factors) and g.score >= 0
 	assert [p for _, _, p in g.factors] == sorted((p for _, _, p in g.factors), reverse=True)
-	assert g.grade == (gr.worse_of(grade_for(g.score), "D") if i.blacklisted else grade_for(g.score))
+	floored = i.blacklisted or i.days_overdue > gr.LEGAL_REVIEW_DAYS
+	assert g.grade == (gr.worse_of(grade_for(g.score), "D") if floored else grade_for(g.score))
+	assert g.legal_review == (i.days_overdue > gr.LEGAL_REVIEW_DAYS)
 	assert g.text.startswith(f"{g.grade} ({g.score})")
 
 
@@ -289,3 +296,154 @@ def test_history_input_counts_unpaid_and_late_paid_invoices_as_late():
 	assert (i.invoices_due, i.invoices_late, i.avg_days_late) == (10, 5, 12.0)
 	g = grade(i)
 	assert ("{0} of {1} invoices paid late or still unpaid", (5, 10), 10) in g.factors
+
+
+# --- issue 19: long overdue -> legal review, debts in the history, settings, grade policies -------------
+
+
+def test_debt_1000_days_overdue_is_proposed_for_legal_review():
+	old_debt = GradeInput(invoices_due=1, invoices_late=1, amount=60_000, days_overdue=1_000)
+	g = grade(old_debt)
+	assert g.score == 20 + 5 + 30 and grade_for(g.score) == "C"  # the score alone says C ...
+	assert g.grade == "D" and g.legal_review  # ... the age says legal review
+	assert gr.measures(g)[-1] == gr.LEGAL_REVIEW and "Legal" in gr.measures(g)
+	assert ("{0} days overdue: legal review, grade {1} at best", (1_000, "D"), 30) in g.factors
+	assert gr.legal_review_proposal(1_000) == (True, gr.LEGAL_REVIEW_REASON, (1_000, 180))
+	assert gr.legal_review_proposal(180) == (False, "", ())
+	assert not grade(replace(old_debt, days_overdue=180)).legal_review
+
+
+def test_the_legal_threshold_is_a_setting_and_can_be_switched_off():
+	old_debt = GradeInput(invoices_due=1, days_overdue=400)
+	assert grade(old_debt, Weights(legal_review_days=500)).grade == "B"
+	assert grade(old_debt, Weights(legal_review_days=0)).legal_review is False
+	no_floor = grade(old_debt, Weights(legal_review_floor=None))
+	assert no_floor.legal_review and no_floor.grade == "B"
+	assert no_floor.factors[0] == ("{0} days overdue: legal review", (400,), 30)
+	quiet = grade(old_debt, Weights(age_steps=()))  # no points for age: the reason is still shown
+	assert quiet.text == "D (0): 400 days overdue: legal review, grade D at best +0"
+
+
+def test_debt_repayments_count_in_payment_history():
+	today = date(2026, 6, 1)
+	on_time = gr.DebtRecord(date(2026, 1, 31), 1_000, ((date(2026, 1, 10), 400), (date(2026, 1, 31), 600)))
+	late = gr.DebtRecord(date(2026, 2, 28), 500, ((date(2026, 3, 10), 500),))
+	unpaid = gr.DebtRecord(date(2026, 3, 31), 800, ((date(2026, 4, 5), 300),))
+	not_due = gr.DebtRecord(date(2026, 7, 1), 100)
+	record = gr.debt_record([on_time, late, unpaid, not_due], today)
+	assert record == gr.PaymentRecord(due=3, unpaid=1, paid_late=1, avg_days_late=5.0)
+	# a repayment not made yet on the day asked about does not count
+	assert gr.debt_record([late], date(2026, 3, 5)) == gr.PaymentRecord(1, 1, 0, None)
+
+	debts_only = gr.history_input(0, 0, 0, None, debts=[on_time, late, unpaid, not_due], today=today)
+	assert (debts_only.invoices_due, debts_only.invoices_late, debts_only.avg_days_late) == (3, 2, 5.0)
+	g = grade(debts_only)
+	assert ("{0} of {1} debts repaid late or still unpaid", (2, 3), 13) in g.factors
+	assert "no payment history yet" not in {t for t, _, _ in g.factors}
+	# alongside invoices: 4 invoices, 1 unpaid, 1 paid late, the 3 paid ones 10 days late on average
+	both = gr.history_input(4, 1, 1, 10.0, debts=record, amount=5.0)
+	assert (both.invoices_due, both.invoices_late, both.debts_due, both.amount) == (7, 4, 3, 5.0)
+	assert both.avg_days_late == pytest.approx((10 * 3 + 5 * 2) / 5)
+	assert gr.factors(both)[0][0] == "{0} of {1} invoices and debts paid late or still unpaid"
+	with pytest.raises(ValueError):
+		gr.history_input(0, 0, 0, None, debts=[late])  # raw repayments need the day
+
+
+def test_history_input_without_debts_is_unchanged():
+	assert gr.history_input(10, 2, 3, 0.1) == GradeInput(invoices_due=10, invoices_late=5, avg_days_late=0.1)
+
+
+def test_weights_and_bands_from_settings():
+	settings = {
+		"late_share_points": 100,
+		"broken_promise_max": "5",
+		"amount_steps": "10000:2, 50000:8",
+		"age_steps": [(30, 1), (90, 50)],
+		"legal_review_days": 365,
+		"blacklisted_floor": "None",
+		"grade_b_from": 10,
+		"grade_c_from": 30,
+		"grade_d_from": 0,  # unset: the default
+		"disputed_points": None,
+		"default_policy": "anything else is ignored",
+	}
+	w, bands, errors = gs.weights_from(settings)
+	assert errors == []
+	assert (w.late_share_points, w.broken_promise_max, w.legal_review_days) == (100, 5, 365)
+	assert w.amount_steps == ((10_000, 2), (50_000, 8)) and w.age_steps == ((30, 1), (90, 50))
+	assert w.blacklisted_floor is None and w.disputed_points == gr.DISPUTED_POINTS
+	assert bands == {"A": 0, "B": 10, "C": 30, "D": 60}
+	assert grade(GOOD, w, bands).score == 10 + 2 + 1  # the settings drive the score
+	assert gs.weights_from(None) == (gr.DEFAULT_WEIGHTS, DEFAULT_BANDS, [])
+
+
+def test_bad_settings_are_refused_with_messages_and_keep_their_defaults():
+	w, bands, errors = gs.weights_from(
+		{
+			"late_share_points": -1,
+			"days_late_full": 0,
+			"broken_promise_max": 2.5,
+			"amount_steps": "10000:5, 5000:x",
+			"age_steps": [(30, 10), (60, 5)],
+			"legal_review_floor": "E",
+			"grade_b_from": "twenty",
+			"grade_c_from": 70,
+		}
+	)
+	assert errors == [
+		"late_share_points: must be a number at least 0, not -1.",
+		"days_late_full: must be a number more than 0, not 0.",
+		"broken_promise_max: must be a whole number, not 2.5.",
+		"amount_steps: give non-negative 'from:points' pairs, not '10000:5, 5000:x'.",
+		"age_steps: the points must not fall as the value rises.",
+		"legal_review_floor: 'E' is not a grade (A, B, C, D).",
+		"grade_b_from: must be a number, not 'twenty'.",
+		"Grade D must start at a higher score than grade C (60 ≤ 70).",
+	]
+	assert w == gr.DEFAULT_WEIGHTS and bands == DEFAULT_BANDS
+	assert gs.validate_settings({"grade_c_from": 70}) == errors[-1:]
+
+
+@given(
+	st.dictionaries(
+		st.sampled_from([f.name for f in fields(Weights)] + list(gs.BAND_FIELDS.values())),
+		st.one_of(st.none(), st.integers(-5, 500), st.floats(), st.text(max_size=8), st.sampled_from("ABCD")),
+	),
+	facts,
+)
+def test_any_settings_give_a_usable_grade(settings, i):
+	w, bands, _errors = gs.weights_from(settings)
+	assert gr.validate_bands(bands) == []
+	assert grade(i, w, bands).grade in gr.GRADES
+
+
+def test_default_grade_policy_mapping_covers_every_grade():
+	assert set(gs.DEFAULT_GRADE_POLICIES) == set(gr.GRADES)
+	assert gs.DEFAULT_GRADE_POLICIES["A"] == gs.DEFAULT_GRADE_POLICIES["B"] == "Standard Ladder"
+	assert len({gs.DEFAULT_GRADE_POLICIES[g] for g in "BCD"}) == 3  # C firmer, D firmer still
+	for policy in gs.DEFAULT_GRADE_POLICIES.values():
+		stages = list(gs.GRADE_LADDERS[policy])
+		assert lad.validate_stages(stages) == [], policy
+		assert all(s.action in lad.ACTIONS for s in stages)
+	firm, legal = gs.GRADE_LADDERS[gs.FIRM_POLICY], gs.GRADE_LADDERS[gs.LEGAL_POLICY]
+	std = lad.DEFAULT_LADDER
+	# firmer: every mark of the ladder comes sooner than on the standard ladder
+	assert (
+		lad.case_stage_for(list(firm), 61).action
+		== lad.STOCK_LOCK
+		!= lad.case_stage_for(list(std), 61).action
+	)
+	last = legal[-1]
+	assert (last.name, last.from_day, last.to_day, last.needs_approval) == (gr.LEGAL_REVIEW, 61, None, True)
+	assert gs.legal_track(120)[-1].from_day == 120 and gs.legal_track(120)[-2].to_day == 119
+	with pytest.raises(ValueError):
+		gs.legal_track(20)
+	assert gs.grade_policy_rows() == [
+		{"grade": "A", "policy": "Standard Ladder", "approach": "Gentle"},
+		{"grade": "B", "policy": "Standard Ladder", "approach": "Gentle"},
+		{"grade": "C", "policy": "Firm Ladder", "approach": "Firmer"},
+		{"grade": "D", "policy": "Legal Track", "approach": "Firm, then legal review"},
+	]
+	row = gs.stage_rows(legal)[-1]
+	assert row | {"channels": "Letter", "open_ended": 1, "to_day": 0} == row
+	assert row["owner_role"] == "Collection Manager" and row["escalate_to_role"] == "Business Owner"

@@ -1,6 +1,6 @@
 """KPIs per collector and team (R-G1): attribution across reassignment, working days, the rates."""
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import pytest
@@ -8,11 +8,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from collections_module.policy.kpi import (
+	Base,
 	CollectorFigures,
 	Holding,
 	Payment,
 	assigned_during,
 	attribute,
+	base_days,
+	case_bases,
+	convert_figures,
 	credited_to,
 	holder_on,
 	holdings,
@@ -21,6 +25,17 @@ from collections_module.policy.kpi import (
 	team_kpis,
 	working_days,
 )
+from collections_module.policy.kpi_money import (
+	Converted,
+	MissingRate,
+	MixedCurrencies,
+	Money,
+	by_currency,
+	convert,
+	rates_text,
+	total,
+)
+from collections_module.policy.kpi_period import Cost, costs_in_period, month_parts, prorated_target, received
 
 JUNE_1, JUNE_30 = date(2026, 6, 1), date(2026, 6, 30)  # June 2026 starts on a Monday
 DRAGON_BOAT = date(2026, 6, 19)  # a Friday
@@ -364,3 +379,147 @@ def test_team_rates_lie_between_the_collectors_lowest_and_highest(team):
 		assert got is None
 	else:
 		assert min(known) - 1e-12 <= got <= max(known) + 1e-12
+
+
+# --- issue 19: a base once per collector, prorated targets, costs by date, currencies -------------------
+
+
+def test_case_handed_back_counts_once():
+	from collections_module.policy.ledger import Term
+	from collections_module.policy.recovery import SALES_INVOICE, CaseLife, Receipt, Receivable, recoveries
+
+	# held by amy on 1 June, handed to bob on the 10th and back to amy on the 20th; amy collects it all
+	case = holdings([(d(1, 5), "amy"), (d(10), "bob"), (d(20), "amy")])
+	inv = Receivable(SALES_INVOICE, "INV-1", "CUST", "CO", (Term(d(1, 5), 1_000),), d(1, 4))
+	paid = [Receipt("Payment Entry", "PE-1", SALES_INVOICE, "INV-1", 1_000, d(25))]
+	rows = recoveries([inv], paid, [CaseLife("C", "CUST", "CO", d(1, 5), holdings=case)])
+	bases = case_bases(case, JUNE_1, JUNE_30, lambda day: 1_000)
+	assert bases == {"amy": Base(at_start=1_000), "bob": Base(assigned_during=1_000)}
+	assert base_days(case, JUNE_1, JUNE_30) == {"amy": JUNE_1, "bob": d(10)}
+	got = received(rows, JUNE_1, JUNE_30)
+	amy = CollectorFigures(received=got["amy"].amount, overdue_at_start=bases["amy"].at_start)
+	assert kpis(amy, JUNE_1, JUNE_30).recovery_rate == pytest.approx(1.0)  # 1,000 of 1,000, not of 2,000
+	# the team: once too, the hand-overs within it taken off
+	team = case_bases(case, JUNE_1, JUNE_30, lambda day: 1_000, group=lambda c: "north")
+	assert team == {"north": Base(at_start=1_000)}
+	transfers = sum(b.assigned_during for b in bases.values()) - team["north"].assigned_during
+	bob = CollectorFigures(assigned_during=1_000)
+	assert team_kpis([amy, bob], JUNE_1, JUNE_30, internal_transfers=transfers).recovery_rate == 1.0
+
+
+def test_a_case_first_allocated_in_the_period_is_based_on_that_day():
+	case = holdings([(d(12), "amy"), (d(20), "bob")])
+	overdue = {d(12): 700, d(20): 300}
+	assert case_bases(case, JUNE_1, JUNE_30, overdue.get) == {
+		"amy": Base(assigned_during=700),
+		"bob": Base(assigned_during=300),
+	}
+	assert case_bases(case, JUNE_1, d(15), overdue.get) == {"amy": Base(assigned_during=700)}
+	assert case_bases([], JUNE_1, JUNE_30, overdue.get) == {}
+
+
+NOV_30, DEC_1 = date(2026, 11, 30), date(2026, 12, 1)  # a Monday and a Tuesday
+
+
+def test_targets_prorated_by_working_days():
+	monthly = {date(2026, 11, 1): 10_000, date(2026, 12, 1): 10_000}
+	assert working_days(date(2026, 11, 1), date(2026, 11, 30)) == 21
+	assert working_days(date(2026, 12, 1), date(2026, 12, 31)) == 23
+	got = prorated_target(monthly, NOV_30, DEC_1)
+	assert got == pytest.approx(10_000 * 1 / 21 + 10_000 * 1 / 23)  # about 911, not 20,000
+	assert prorated_target(monthly, date(2026, 11, 1), date(2026, 12, 31)) == pytest.approx(20_000)
+	assert prorated_target(monthly, date(2026, 11, 1), date(2026, 11, 30)) == pytest.approx(10_000)
+	# a holiday on 30 November: November has 20 working days, none of them in the period
+	assert prorated_target(monthly, NOV_30, DEC_1, [NOV_30]) == pytest.approx(10_000 / 23)
+	# (month, amount) pairs, two for one month summed; a month without a target adds nothing
+	pairs = [(date(2026, 11, 15), 6_000), (date(2026, 11, 1), 4_000)]
+	assert prorated_target(pairs, NOV_30, DEC_1) == pytest.approx(10_000 / 21)
+	assert prorated_target({}, NOV_30, DEC_1) is None
+	assert month_parts(NOV_30, date(2027, 1, 2)) == [
+		(date(2026, 11, 1), NOV_30, NOV_30),
+		(DEC_1, DEC_1, date(2026, 12, 31)),
+		(date(2027, 1, 1), date(2027, 1, 1), date(2027, 1, 2)),
+	]
+
+
+def test_costs_in_the_period_incurred():
+	costs = [
+		Cost(date(2026, 10, 20), 1_000, "Legal Fee", case="C-1", company="CO"),
+		Cost(date(2026, 11, 3), 150, "Visit", case="C-1", company="CO"),
+		Cost(date(2026, 11, 30), 80, "Agency Commission", case="C-2", company="CO"),
+		Cost(date(2026, 12, 1), 999, "Visit", case="C-2", company="CO"),
+	]
+	nov = costs_in_period(costs, date(2026, 11, 1), date(2026, 11, 30))
+	assert nov == {"C-1": Money(150), "C-2": Money(80)}  # October's 1,000 fee is not November's
+	by_kind = costs_in_period(costs, date(2026, 10, 1), date(2026, 10, 31), key=lambda c: c.kind)
+	assert by_kind == {"Legal Fee": Money(1_000)}
+
+
+def test_currencies_never_summed():
+	cny = replace(AMY, currency="CNY")
+	usd = replace(AMY, currency="USD")
+	with pytest.raises(MixedCurrencies):
+		sum_figures([cny, usd])
+	with pytest.raises(MixedCurrencies):
+		team_kpis([cny, usd], JUNE_1, JUNE_30)
+	# a collector with counts only has no amount to mix
+	assert sum_figures([cny, CollectorFigures(contacts=3)]).currency == "CNY"
+	# converted first, with the rate shown
+	rates = {"USD": 7.0}
+	both = sum_figures([cny, convert_figures(usd, "CNY", rates)])
+	assert both.received == pytest.approx(3_000 + 21_000) and both.target == pytest.approx(5_000 * 8)
+	with pytest.raises(MissingRate):
+		convert_figures(replace(AMY, currency="EUR"), "CNY", rates)
+	amounts = [Money(100, "CNY"), Money(10, "USD"), Money(5, "USD")]
+	with pytest.raises(MixedCurrencies):
+		total(amounts)
+	assert by_currency(amounts) == {"CNY": 100, "USD": 15}
+	shown = convert(amounts, "CNY", rates)
+	assert shown == Converted(205, "CNY", (("USD", 7.0),))
+	assert rates_text(shown) == "1 USD = 7.0000 CNY"
+	assert rates_text(convert(amounts[:1], "CNY", {})) == "no conversion"
+	# ledger rows of two companies: per company, or refused in one total
+	rows = [
+		_Row("amy", date(2026, 6, 5), 100, "CO-CN", "CNY"),
+		_Row("amy", date(2026, 6, 6), 10, "CO-US", "USD"),
+		_Row("bob", date(2026, 6, 6), 7, "CO-X", ""),
+		_Row("bob", date(2026, 6, 7), 7, "CO-Y", ""),  # no currency stated: two companies, not summed
+	]
+	per_company = received(rows, JUNE_1, JUNE_30, key=lambda r: (r.company, r.collector))
+	assert per_company[("CO-CN", "amy")] == Money(100, "CNY")
+	assert per_company[("CO-US", "amy")] == Money(10, "USD")
+	with pytest.raises(MixedCurrencies):
+		received(rows[:2], JUNE_1, JUNE_30)
+	with pytest.raises(MixedCurrencies):
+		received(rows[2:], JUNE_1, JUNE_30)
+
+
+@dataclass(frozen=True)
+class _Row:
+	collector: str
+	posting_date: date
+	amount: float
+	company: str = "CO"
+	currency: str = "CNY"
+
+
+ledger_rows = st.lists(
+	st.builds(
+		_Row,
+		collector=people,
+		posting_date=june,
+		amount=st.integers(min_value=-1_000, max_value=10_000),
+	),
+	max_size=30,
+)
+
+
+@given(ledger_rows, st.dictionaries(people, st.sampled_from(["north", "south"])))
+def test_team_received_is_the_sum_of_its_collectors_received(rows, team_of):
+	mine = received(rows, JUNE_1, JUNE_30)
+	teams = received(rows, JUNE_1, JUNE_30, key=lambda r: team_of.get(r.collector))
+	for team, got in teams.items():
+		members = [m.amount for c, m in mine.items() if team_of.get(c) == team]
+		assert got.amount == sum(members)
+	figures = [CollectorFigures(received=m.amount, currency=m.currency) for m in mine.values()]
+	assert sum_figures(figures).received == sum(r.amount for r in rows if JUNE_1 <= r.posting_date <= JUNE_30)

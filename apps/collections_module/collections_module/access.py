@@ -96,6 +96,7 @@ ACCESS: dict[str, Rule] = {
 	"Stock Release Pass": Rule("parent"),
 	"Blacklist Entry": Rule("all"),
 	"Legal Action": Rule("case", approval=("approval_state", ("Pending Approval", "Approved"), LEGAL_TERMS)),
+	"Legal Action Cost": Rule("parent"),
 	# Intake
 	"Collection Client": Rule("all"),
 	"Intake Batch": Rule("all"),
@@ -105,6 +106,7 @@ ACCESS: dict[str, Rule] = {
 	"Collector Profile Client": Rule("parent"),
 	# Team
 	"Collection Target": Rule("own"),
+	"Collection Recovery": Rule("own"),  # written by the server only: every field is read-only
 	"Weekly Report": Rule("own"),
 	"Call Quality Review": Rule("own", writable=("contact_log",)),  # the reviewer picks the call; then fixed
 }

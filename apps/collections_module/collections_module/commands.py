@@ -75,6 +75,32 @@ def statements_command(context, on_date=None, dry_run=False):
 		frappe.destroy()
 
 
+@collections.command("rebuild-recoveries")
+@click.option("--customer", "customers", multiple=True, help="Only these customers (default: all).")
+@pass_context
+def rebuild_recoveries_command(context, customers=()):
+	"""Rebuild the recovery ledger from ERPNext's Payment Ledger and the debts' repayments (idempotent:
+	safe to run again, or to stop and run again; it commits a chunk of customers at a time)."""
+	import frappe
+
+	from collections_module.integrations.erpnext.recoveries import rebuild
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		frappe.set_user("Administrator")
+
+		def progress(done, total):
+			frappe.db.commit()
+			click.echo(f"{done}/{total} customers")
+
+		result = rebuild(list(customers) or None, progress=progress)
+		frappe.db.commit()
+		click.echo(f"recovery rows written: {result['written']}, deleted: {result['deleted']}")
+	finally:
+		frappe.destroy()
+
+
 @collections.command("demo")
 @click.option("--remove", is_flag=True, default=False, help="Take the demo data away again.")
 @pass_context

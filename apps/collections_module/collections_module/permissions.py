@@ -188,6 +188,10 @@ def target_query(user=None):
 	return own_record_query(user, "Collection Target")
 
 
+def recovery_query(user=None):
+	return own_record_query(user, "Collection Recovery")
+
+
 def refusal_query(user=None):
 	return own_record_query(user, "Contact Refusal")
 
@@ -231,6 +235,7 @@ CHILD_PARENTS = {
 	"Collection Case Stage Log": "Collection Case",
 	"Collection Contact Point": "Collection Case",
 	"Collection Case Reassignment": "Collection Case",
+	"Legal Action Cost": "Legal Action",
 	"Repayment Plan Installment": "Repayment Plan",
 	"Visit Record Collector": "Visit Record",
 	"Stock Release Pass": "Stock Release Lock",

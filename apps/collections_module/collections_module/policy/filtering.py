@@ -11,7 +11,12 @@ settings; the source values are the defaults. Days are calendar days counted fro
 was received: a batch received on Monday with 2 days is due by the end of Wednesday.
 
 A case is contactable as soon as one call reaches the debtor or someone who will pass the message on;
-it is lost contact once every step of the dial order was tried without that. Until then it is open.
+it is lost contact once every step of the dial order was tried without that. Until then, or until its
+checklist (every field verified) is done, it is open. Filtering is how a case gets verified, so its
+calls pass the identity-verification gate (``gate_verified``). Progress counts every account, with a
+collector or not.
+
+A bad table or cap (refused by ``validate_table``) never breaks the days: the defaults apply.
 """
 
 import itertools
@@ -54,23 +59,44 @@ RESULT_CODES = {
 }
 
 
+def _whole(x) -> int | None:
+	"""A whole number, or None for anything else (text, NaN, 2.5)."""
+	try:
+		f = float(x)
+	except (TypeError, ValueError):
+		return None
+	return int(f) if math.isfinite(f) and f == int(f) else None
+
+
 def validate_table(table: Iterable[tuple[int, int]], cap: int = MAX_FILTERING_DAYS) -> list[str]:
-	"""Problems with a filtering-time table; empty when it is usable. A row with more days than the cap
-	is not a problem: the cap wins (filtering_days)."""
-	rows = list(table)
+	"""Problems with a filtering-time table; empty when it is usable: a cap of at least 1 day, whole
+	positive numbers, each batch size once, days never falling as the batch grows. A row with more days
+	than the cap is not a problem: the cap wins (filtering_days)."""
 	errors = []
-	if cap < 1:
+	if _whole(cap) is None or _whole(cap) < 1:
 		errors.append(f"The most days for filtering must be at least 1, not {cap}.")
-	for i, (accounts, days) in enumerate(rows, start=1):
-		if accounts < 1:
+	try:
+		given = list(table)
+	except TypeError:
+		return [*errors, "The filtering table must be a list of rows (accounts, days)."]
+	rows = []
+	for i, row in enumerate(given, start=1):
+		try:
+			accounts, days = row
+		except (TypeError, ValueError):
+			errors.append(f"Row {i}: give the number of accounts and the days.")
+			continue
+		a, d = _whole(accounts), _whole(days)
+		if a is None or a < 1:
 			errors.append(f"Row {i}: the number of accounts must be at least 1, not {accounts}.")
-		if days < 1:
+		if d is None or d < 1:
 			errors.append(f"Row {i}: the days must be at least 1, not {days}.")
+		if a is not None and d is not None:
+			rows.append((a, d))
 	accounts = [a for a, _ in rows]
 	for a in sorted({a for a in accounts if accounts.count(a) > 1}):
 		errors.append(f"{a} accounts appears in more than one row.")
-	ordered = sorted(rows)
-	for (a1, d1), (a2, d2) in itertools.pairwise(ordered):
+	for (a1, d1), (a2, d2) in itertools.pairwise(sorted(rows)):
 		if d2 < d1:
 			errors.append(
 				f"A batch of up to {a2} accounts gets fewer days ({d2}) than one of up to {a1} ({d1})."
@@ -82,16 +108,24 @@ def filtering_days(
 	batch_size: int, table: Iterable[tuple[int, int]] = DEFAULT_FILTERING_TABLE, cap: int = MAX_FILTERING_DAYS
 ) -> int:
 	"""Days allowed to filter a batch: the first row (by accounts) that holds the batch, never more than
-	``cap``; a batch bigger than every row gets ``cap``; an empty batch needs no day."""
+	``cap``; a batch bigger than every row gets ``cap``; an empty batch needs no day. A table or cap
+	that ``validate_table`` refuses is replaced by the default: a bad setting never stops an import."""
 	if batch_size < 0:
 		raise ValueError(f"A batch cannot hold {batch_size} accounts.")
-	if cap < 1:
-		raise ValueError(f"The most days for filtering must be at least 1, not {cap}.")
 	if batch_size == 0:
 		return 0
-	for accounts, days in sorted(table):
+	if _whole(cap) is None or _whole(cap) < 1:
+		cap = MAX_FILTERING_DAYS
+	cap = _whole(cap)
+	try:
+		rows = list(table)
+	except TypeError:
+		rows = None
+	if rows is None or validate_table(rows, cap):
+		rows = DEFAULT_FILTERING_TABLE
+	for accounts, days in sorted((_whole(a), _whole(d)) for a, d in rows):
 		if batch_size <= accounts:
-			return min(max(int(days), 1), cap)
+			return min(days, cap)
 	return cap
 
 
@@ -161,16 +195,73 @@ def out_of_order(attempts: Iterable, order: Iterable[str] = DEFAULT_DIAL_ORDER) 
 	return skipped_ahead
 
 
-def classify(attempts: Iterable, order: Iterable[str] = DEFAULT_DIAL_ORDER) -> str | None:
+# R-E4 "verify every field": what filtering checks on each case before classifying it.
+DEFAULT_CHECKLIST = ("Debtor Name", "ID Number", "Phones", "Addresses", "Employer", "Amounts", "Due Date")
+
+
+def checklist_missing(
+	done: "bool | Iterable[str] | None" = True, checklist: Iterable[str] = DEFAULT_CHECKLIST
+) -> list[str]:
+	"""The checklist items not done yet, in checklist order: none when ``done`` is True, all when it is
+	False or None, else those not among the items ``done`` names."""
+	if done is True:
+		return []
+	if done is False or done is None:
+		return list(checklist)
+	ticked = {done} if isinstance(done, str) else set(done)
+	return [item for item in checklist if item not in ticked]
+
+
+def classify(
+	attempts: Iterable,
+	order: Iterable[str] = DEFAULT_DIAL_ORDER,
+	checklist_done: "bool | Iterable[str] | None" = True,
+	checklist: Iterable[str] = DEFAULT_CHECKLIST,
+) -> str | None:
 	"""Contactable once a call had a contactable result; Lost Contact once every party of the order
-	was tried without one; None while the order is not exhausted. ``attempts`` are Attempt or
-	(party, result) pairs with standard result codes."""
+	was tried without one; None while the order is not exhausted or the checklist not done (True, the
+	default, for callers that do not keep one). ``attempts`` are Attempt or (party, result) pairs with
+	standard result codes."""
 	rows = _attempts(attempts)
+	if checklist_missing(checklist_done, checklist):
+		return None
 	if any(RESULT_CODES[a.result] for a in rows):
 		return CONTACTABLE
 	if next_in_dial_order((a.party for a in rows), order) is None:
 		return LOST_CONTACT
 	return None
+
+
+# --- the verification gate (R-C7) -------------------------------------------------------------------
+
+FILTERING_PURPOSE = "Filtering"
+
+
+def is_filtering_call(
+	dial_party: str | None = None,
+	result_code: str | None = None,
+	purpose: str | None = None,
+	order: Iterable[str] = DEFAULT_DIAL_ORDER,
+) -> bool:
+	"""A call of new-case filtering: one recording a step of the dial order (with a standard result
+	code, when given), or one whose purpose is filtering."""
+	if purpose == FILTERING_PURPOSE:
+		return True
+	return (
+		bool(dial_party) and dial_party in tuple(order) and (not result_code or result_code in RESULT_CODES)
+	)
+
+
+def gate_verified(
+	verified: bool,
+	dial_party: str | None = None,
+	result_code: str | None = None,
+	purpose: str | None = None,
+	order: Iterable[str] = DEFAULT_DIAL_ORDER,
+) -> bool:
+	"""The ``verified`` to give ``contact_rules.case_gate``: filtering is how a new case gets verified,
+	so a filtering call passes the verification gate (not the dispute gate nor a do-not-contact flag)."""
+	return bool(verified) or is_filtering_call(dial_party, result_code, purpose, order)
 
 
 # --- progress (the Filtering Progress report) ------------------------------------------------------
@@ -185,7 +276,8 @@ class FilteringRow:
 	deadline: date
 	classification: str | None = None  # Contactable / Lost Contact / None while open
 	done_on: date | None = None  # the day it was classified (for "done late")
-	group: str = ""  # batch, collector or team, for progress_by
+	group: str | None = ""  # batch, collector or team, for progress_by; None = unallocated
+	collector: str | None = None  # None or "": not allocated yet
 
 
 @dataclass(frozen=True)
@@ -200,7 +292,8 @@ class Progress:
 
 	total: every account; done: classified; open: not classified yet; due: deadline today or earlier,
 	done or not; at_risk: open and the deadline is today or tomorrow; late: open and past the deadline;
-	done_late: classified after the deadline; contactable / lost_contact: by classification."""
+	done_late: classified after the deadline; contactable / lost_contact: by classification;
+	allocated / unallocated: with or without a collector (every account counts, allocated or not)."""
 
 	total: Tally
 	done: Tally
@@ -211,6 +304,8 @@ class Progress:
 	done_late: Tally
 	contactable: Tally
 	lost_contact: Tally
+	allocated: Tally = Tally()
+	unallocated: Tally = Tally()
 
 	@property
 	def share_done(self) -> float:
@@ -244,12 +339,24 @@ def progress(rows: Iterable[FilteringRow], today: date) -> Progress:
 		done_late=_tally([r for r in done if r.done_on is not None and r.done_on > r.deadline]),
 		contactable=_tally([r for r in done if r.classification == CONTACTABLE]),
 		lost_contact=_tally([r for r in done if r.classification == LOST_CONTACT]),
+		allocated=_tally([r for r in rows if r.collector]),
+		unallocated=_tally([r for r in rows if not r.collector]),
 	)
 
 
-def progress_by(rows: Iterable[FilteringRow], today: date) -> dict[str, Progress]:
-	"""Progress per group (batch, collector, team), groups in sorted order."""
+UNALLOCATED = "Unallocated"  # the bucket of accounts without a collector (or a group of None)
+
+
+def progress_by(rows: Iterable[FilteringRow], today: date, by: str = "group") -> dict[str, Progress]:
+	"""Progress per group (``by="group"``: batch, collector or team) or per collector (``by="collector"``),
+	in sorted order; accounts without one (None, or no collector) are counted under UNALLOCATED, last."""
+	if by not in ("group", "collector"):
+		raise ValueError(f"Progress is grouped by group or collector, not {by}.")
 	groups: dict[str, list[FilteringRow]] = {}
 	for r in rows:
-		groups.setdefault(r.group, []).append(r)
-	return {g: progress(groups[g], today) for g in sorted(groups)}
+		key = getattr(r, by)
+		if key is None or (by == "collector" and not key):
+			key = UNALLOCATED
+		groups.setdefault(key, []).append(r)
+	order = sorted(groups, key=lambda g: (g == UNALLOCATED, g))
+	return {g: progress(groups[g], today) for g in order}

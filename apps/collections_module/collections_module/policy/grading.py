@@ -26,12 +26,20 @@ Default bands (score from which the grade applies): A 0, B 20, C 40, D 60. A cus
 that paid 5 of 10 late, broke two promises, lost contact and is 120 days overdue scores
 10 + 16 + 20 + 20 = 66 (D).
 
+A debt overdue beyond ``legal_review_days`` (default 180) is proposed for a legal review and graded at
+least D whatever its score (R-E3: long overdue -> legal action). Repayments on client-handed debts
+count in the payment history like paid invoices (``history_input(..., debts=...)``). Weights, bands
+and the threshold are read from the settings, and each grade's default policy is defined, in
+grade_settings.py.
+
 Factors are (template, args, points): the caller translates the template, then fills it.
 """
 
 import itertools
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 A, B, C, D = "A", "B", "C", "D"
 GRADES = (A, B, C, D)  # best to worst
@@ -53,7 +61,10 @@ LOST_CONTACT_POINTS = 20
 DISPUTED_POINTS = 10
 BLACKLISTED_POINTS = 30
 BLACKLISTED_FLOOR = D  # a blacklisted customer is graded at least this (R-G4)
+LEGAL_REVIEW_DAYS = 180  # overdue beyond this: legal review (R-E3, R-F2); 0 = off
+LEGAL_REVIEW_FLOOR = D  # ... and graded at least this
 
+LEGAL_REVIEW = "Legal Review"  # the measure added to a long-overdue debt
 # Suggested methods per grade (R-E3): gentle for good credit, firmer for poor, legal for the worst.
 DEFAULT_MEASURES = {
 	A: ("Phone", "Letter"),
@@ -77,6 +88,8 @@ class Weights:
 	disputed_points: float = DISPUTED_POINTS
 	blacklisted_points: float = BLACKLISTED_POINTS
 	blacklisted_floor: str | None = BLACKLISTED_FLOOR
+	legal_review_days: int = LEGAL_REVIEW_DAYS
+	legal_review_floor: str | None = LEGAL_REVIEW_FLOOR
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -86,7 +99,7 @@ DEFAULT_WEIGHTS = Weights()
 class GradeInput:
 	"""The stated facts of a customer (or a case and its customer); amounts in the company currency."""
 
-	invoices_due: int = 0  # past invoices whose due date has passed
+	invoices_due: int = 0  # past invoices (and debts) whose due date has passed
 	invoices_late: int = 0  # of those, paid after the due date or still unpaid
 	avg_days_late: float | None = None  # over the paid ones (None = unknown)
 	promises_broken: int = 0
@@ -95,6 +108,7 @@ class GradeInput:
 	contact: str | None = None  # Contactable / Lost Contact / None = not filtered yet
 	blacklisted: bool = False
 	disputed: bool = False
+	debts_due: int = 0  # of invoices_due, how many are client-handed debts (for the wording)
 
 
 @dataclass(frozen=True)
@@ -102,6 +116,7 @@ class Grade:
 	grade: str
 	score: int
 	factors: tuple[tuple[str, tuple, int], ...]  # (template, args, points), most points first
+	legal_review: bool = False  # overdue beyond the legal-review threshold
 
 	@property
 	def text(self) -> str:
@@ -122,6 +137,20 @@ def _step(value: float, steps) -> float:
 	return max(reached, default=0)
 
 
+def long_overdue(days_overdue: float, w: Weights = DEFAULT_WEIGHTS) -> bool:
+	"""Overdue beyond the legal-review threshold (a threshold of 0 or less switches it off)."""
+	limit = int(_finite(w.legal_review_days))
+	return limit > 0 and int(max(_finite(days_overdue), 0)) > limit
+
+
+HISTORY_TEMPLATES = (
+	"{0} of {1} invoices paid late or still unpaid",
+	"{0} of {1} debts repaid late or still unpaid",
+	"{0} of {1} invoices and debts paid late or still unpaid",
+)
+LEGAL_TEMPLATES = ("{0} days overdue: legal review, grade {1} at best", "{0} days overdue: legal review")
+
+
 def factors(i: GradeInput, w: Weights = DEFAULT_WEIGHTS) -> list[tuple[str, tuple, int]]:
 	"""Each stated fact with its points, in a fixed order."""
 	out: list[tuple[str, tuple, int]] = []
@@ -130,16 +159,12 @@ def factors(i: GradeInput, w: Weights = DEFAULT_WEIGHTS) -> list[tuple[str, tupl
 	if not due:
 		out.append(("no payment history yet", (), _points(w.no_history_points)))
 	else:
-		out.append(
-			(
-				"{0} of {1} invoices paid late or still unpaid",
-				(late, due),
-				_points(w.late_share_points * late / due),
-			)
-		)
+		debts = min(max(int(i.debts_due), 0), due)
+		template = HISTORY_TEMPLATES[0 if not debts else 1 if debts == due else 2]
+		out.append((template, (late, due), _points(w.late_share_points * late / due)))
 	if due and i.avg_days_late is not None:
 		days_late = max(_finite(i.avg_days_late), 0.0)
-		full = max(_finite(w.days_late_full, DAYS_LATE_FULL), 1.0)
+		full = max(_finite(w.days_late_full, 1.0), 1.0)
 		points = _points(w.days_late_points * min(days_late / full, 1.0))
 		shown = _points(days_late)
 		if shown == 0:
@@ -160,7 +185,14 @@ def factors(i: GradeInput, w: Weights = DEFAULT_WEIGHTS) -> list[tuple[str, tupl
 	out.append(("{0} outstanding", (round(amount, 2),), _points(_step(amount, w.amount_steps))))
 	days = int(max(_finite(i.days_overdue), 0))
 	age_points = _points(_step(days, w.age_steps))
-	if days == 0:
+	if long_overdue(days, w):
+		floor = w.legal_review_floor
+		out.append(
+			(LEGAL_TEMPLATES[0], (days, floor), age_points)
+			if floor
+			else (LEGAL_TEMPLATES[1], (days,), age_points)
+		)
+	elif days == 0:
 		out.append(("not overdue", (), age_points))
 	else:
 		out.append(
@@ -215,10 +247,23 @@ def grade(i: GradeInput, w: Weights = DEFAULT_WEIGHTS, bands: dict[str, float] =
 	fs = factors(i, w)
 	score = sum(points for _, _, points in fs)
 	g = grade_for(score, bands)
-	if i.blacklisted and w.blacklisted_floor:
+	if i.blacklisted and w.blacklisted_floor in GRADES:
 		g = worse_of(g, w.blacklisted_floor)
+	legal = long_overdue(i.days_overdue, w)
+	if legal and w.legal_review_floor in GRADES:
+		g = worse_of(g, w.legal_review_floor)
 	ordered = sorted(fs, key=lambda f: -f[2])  # stable: equal points keep the fixed order
-	return Grade(grade=g, score=score, factors=tuple(ordered))
+	return Grade(grade=g, score=score, factors=tuple(ordered), legal_review=legal)
+
+
+LEGAL_REVIEW_REASON = "{0} days overdue, beyond the {1} days after which a debt goes to legal review"
+
+
+def legal_review_proposal(days_overdue: int, w: Weights = DEFAULT_WEIGHTS) -> tuple[bool, str, tuple]:
+	"""(propose, template, args), as ``legal.propose_legal_review`` gives them (R-E3, R-F4)."""
+	if not long_overdue(days_overdue, w):
+		return False, "", ()
+	return True, LEGAL_REVIEW_REASON, (int(days_overdue), int(w.legal_review_days))
 
 
 def _letter(g: "Grade | str | None") -> str | None:
@@ -232,16 +277,20 @@ def grade_change(old: "Grade | str | None", new: "Grade | str | None") -> bool:
 
 
 def measures(g: "Grade | str", table: dict[str, tuple[str, ...]] = DEFAULT_MEASURES) -> tuple[str, ...]:
-	"""The methods suggested for a grade (R-E3)."""
-	return tuple(table.get(_letter(g) or "", ()))
+	"""The methods suggested for a grade (R-E3); a long-overdue debt adds the legal review."""
+	out = tuple(table.get(_letter(g) or "", ()))
+	if isinstance(g, Grade) and g.legal_review and LEGAL_REVIEW not in out:
+		out += (LEGAL_REVIEW,)
+	return out
 
 
 def grade_text(g: Grade, translate) -> str:
-	"""'C (45): 100 days overdue +20, broke 2 promises +16, ...'; ``translate`` maps each template."""
+	"""'C (45): 100 days overdue +20, broke 2 promises +16, ...'; ``translate`` maps each template.
+	A legal-review fact is shown even at 0 points: it sets the grade."""
 	parts = [
 		f"{translate(t).format(*(translate(a) if isinstance(a, str) else a for a in args))} +{points}"
 		for t, args, points in g.factors
-		if points
+		if points or t in LEGAL_TEMPLATES
 	]
 	head = f"{g.grade} ({g.score})"
 	return f"{head}: {', '.join(parts)}" if parts else head
@@ -257,14 +306,83 @@ def effective_grade(computed: str | None, override: str | None) -> str | None:
 	return override if override in GRADES else computed or None
 
 
+# --- payment history: invoices and client-handed debts (R-E3) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class PaymentRecord:
+	"""Past obligations due (invoices or debts): how many, still unpaid, paid late, and the average days
+	late of the paid ones."""
+
+	due: int = 0
+	unpaid: int = 0
+	paid_late: int = 0
+	avg_days_late: float | None = None
+
+
+@dataclass(frozen=True)
+class DebtRecord:
+	"""A client-handed debt: its due date, what was owed then, and its repayments (date, amount)."""
+
+	due_date: date | None  # None: not counted
+	amount: float
+	repayments: tuple[tuple[date, float], ...] = ()
+
+
+def debt_record(debts: Iterable[DebtRecord], today: date, tolerance: float = 0.005) -> PaymentRecord:
+	"""Debts as invoices count: due once the due date has passed; paid on the day the repayments reach
+	the amount (late when after the due date); repayments after ``today`` are not known yet."""
+	due = unpaid = paid_late = 0
+	late_days = []
+	for d in debts:
+		if d.due_date is None or d.due_date >= today:
+			continue
+		due += 1
+		owed, paid_on = max(_finite(d.amount), 0.0), d.due_date if _finite(d.amount) <= 0 else None
+		for on, amount in sorted(r for r in d.repayments if r[0] <= today):
+			owed -= _finite(amount)
+			if paid_on is None and owed <= tolerance:
+				paid_on = on
+		if paid_on is None:
+			unpaid += 1
+			continue
+		late_days.append(max((paid_on - d.due_date).days, 0))
+		paid_late += late_days[-1] > 0
+	avg = sum(late_days) / len(late_days) if late_days else None
+	return PaymentRecord(due, unpaid, paid_late, avg)
+
+
+def _combined_avg(a: PaymentRecord, b: PaymentRecord) -> float | None:
+	"""The average days late over both, weighted by the paid ones of each."""
+	known = [(r.avg_days_late, max(r.due - r.unpaid, 0)) for r in (a, b) if r.avg_days_late is not None]
+	if len(known) < 2:
+		return known[0][0] if known else None
+	weight = sum(n for _, n in known)
+	return sum(x * n for x, n in known) / weight if weight else known[0][0]
+
+
 def history_input(
-	due: int, late_unpaid: int, paid_late: int, avg_days_late: float | None, **facts
+	due: int,
+	late_unpaid: int,
+	paid_late: int,
+	avg_days_late: float | None,
+	*,
+	debts: "PaymentRecord | Iterable[DebtRecord] | None" = None,
+	today: date | None = None,
+	**facts,
 ) -> GradeInput:
-	"""GradeInput from a customer's invoice record: the invoices due, how many of them are still
-	unpaid and how many were paid after their due date."""
+	"""GradeInput from a customer's invoice record — the invoices due, how many are still unpaid, how
+	many were paid late — and its debts' repayments: a PaymentRecord, or DebtRecords (with ``today``)."""
+	invoices = PaymentRecord(due, late_unpaid, paid_late, avg_days_late)
+	if debts is not None and not isinstance(debts, PaymentRecord):
+		if today is None:
+			raise ValueError("Debt repayments are counted as of a date: give today.")
+		debts = debt_record(debts, today)
+	debts = debts or PaymentRecord()
 	return GradeInput(
-		invoices_due=due,
-		invoices_late=late_unpaid + paid_late,
-		avg_days_late=avg_days_late,
+		invoices_due=invoices.due + debts.due,
+		invoices_late=late_unpaid + paid_late + debts.unpaid + debts.paid_late,
+		avg_days_late=_combined_avg(invoices, debts),
+		debts_due=debts.due,
 		**facts,
 	)

@@ -25,14 +25,21 @@ case's holdings — (collector, from, to) taken from its reassignment history �
 On a reassignment day the new holder holds the case from that day on (when several reassignments fall
 on one day, the last one), so the payment on that day and the overdue amount handed over that day are
 both the new holder's. "Held at the start" is the holder on ``start`` itself; "assigned during" is a
-change of holder after ``start`` and on or before ``end``: a case is in one denominator per holder, and
-never twice for the same collector.
+change of holder after ``start`` and on or before ``end``. A collector counts a case once in a period
+(issue 19): its base is the overdue amount when the collector first held it in the period — at the
+start, or on the day it was handed to them, documents posted that day included — so a case handed to
+B and back to A is in A's base once (``case_bases``).
+
+Amounts carry their currency (``CollectorFigures.currency``): collectors' figures of different
+currencies are never summed (kpi_money.MixedCurrencies); ``convert_figures`` converts them first.
 """
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+
+from collections_module.policy.kpi_money import one_currency, rate
 
 
 @dataclass(frozen=True)
@@ -141,6 +148,55 @@ def assigned_during(intervals: Iterable, start: date, end: date) -> list[tuple[s
 	return out
 
 
+@dataclass(frozen=True)
+class Base:
+	"""One case's part of a collector's (or team's) recovery base: overdue at the start of the period
+	when held then, else overdue on the day it was first handed to them in the period."""
+
+	at_start: float = 0.0
+	assigned_during: float = 0.0
+
+	@property
+	def total(self) -> float:
+		return self.at_start + self.assigned_during
+
+
+def base_days(
+	intervals: Iterable, start: date, end: date, group: Callable[[str], str | None] | None = None
+) -> dict[str, date]:
+	"""The first day in [start, end] each collector held the case: ``start`` when holding it that day,
+	else the first change of holder to them (``assigned_during``). Once per collector, however often the
+	case came back. ``group`` maps a collector to a team (None: not counted) to get the team's days."""
+	hs = _holdings(intervals)
+	key = group or (lambda c: c)
+	out: dict[str, date] = {}
+	first = holder_on(hs, start)
+	if first is not None and key(first) is not None:
+		out[key(first)] = start
+	for collector, day in assigned_during(hs, start, end):
+		if key(collector) is not None:
+			out.setdefault(key(collector), day)
+	return out
+
+
+def case_bases(
+	intervals: Iterable,
+	start: date,
+	end: date,
+	overdue_on: Callable[[date], float],
+	group: Callable[[str], str | None] | None = None,
+) -> dict[str, Base]:
+	"""Per collector (or per ``group``), the case's overdue amount on its ``base_days`` day, as at
+	start or assigned during. ``overdue_on(day)`` is the case's overdue amount on ``day`` counting the
+	documents posted that day and not that day's receipts (recovery.overdue_at): a case imported and
+	allocated today has a base today. A team's base (``group`` = team of) counts a hand-over within
+	the team once: team_kpis' ``internal_transfers`` = members' assigned during - the team's."""
+	return {
+		k: Base(at_start=_money(overdue_on(d))) if d == start else Base(assigned_during=_money(overdue_on(d)))
+		for k, d in base_days(intervals, start, end, group).items()
+	}
+
+
 # --- working days ----------------------------------------------------------------------------------
 
 
@@ -182,6 +238,7 @@ class CollectorFigures:
 	target: float | None = None  # the amount to recover in the period; None = no target set
 	quality_score_avg: float | None = None  # of the sampled calls reviewed, 0..100; None = none
 	quality_samples: int = 0  # how many reviewed calls the average is over (weights the team's)
+	currency: str = ""  # of every amount above ("" = not stated)
 
 
 @dataclass(frozen=True)
@@ -254,12 +311,27 @@ def sum_figures(figures: Iterable[CollectorFigures]) -> CollectorFigures:
 	"""The team's figures: every amount and count summed; the target is the sum of the targets set
 	(None when nobody has one); the quality score is the average over all reviewed calls."""
 	figures = list(figures)
+	# MixedCurrencies unless every collector with an amount has the same currency
+	currency = one_currency(f.currency for f in figures if _has_amounts(f))
 	targets = [_money(f.target) for f in figures if f.target is not None]
 	values = {name: math.fsum(_money(getattr(f, name)) for f in figures) for name in _AMOUNTS}
 	values |= {name: sum(_count(getattr(f, name)) for f in figures) for name in _COUNTS}
 	values["target"] = math.fsum(targets) if targets else None
 	values["quality_score_avg"] = _quality(figures)
-	return CollectorFigures(**values)
+	return CollectorFigures(**values, currency=currency)
+
+
+def _has_amounts(f: CollectorFigures) -> bool:
+	return f.target is not None or any(_money(getattr(f, name)) for name in _AMOUNTS)
+
+
+def convert_figures(fig: CollectorFigures, to: str, rates: Mapping[str, float]) -> CollectorFigures:
+	"""The figures with every amount (target included) in currency ``to``: ``rates`` as in kpi_money
+	(units of ``to`` per unit of the figures' currency); MissingRate when it lacks."""
+	r = rate(rates, fig.currency, to)
+	values = {name: _money(getattr(fig, name)) * r for name in _AMOUNTS}
+	target = None if fig.target is None else _money(fig.target) * r
+	return replace(fig, **values, target=target, currency=to)
 
 
 def team_kpis(

@@ -1,5 +1,6 @@
 """Outcome evaluation (R-G6): per case alive in a period, what it recovered and what it cost, for
-the Outcome Evaluation report; read from the same case lives and receipts as the team's KPIs."""
+the Outcome Evaluation report; read from the recovery ledger like the team's KPIs, each cost in the
+period it was incurred."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from frappe.utils import add_days, flt, get_first_day, getdate
 
 from collections_module.policy import contact_rules as cr
 from collections_module.policy import kpi
-from collections_module.team.performance import CASE, _case_open_on, _cases, _receipts
+from collections_module.team.performance import CASE, _cases
 
 
 def outcomes(start: date, end: date, company: str | None = None) -> list[dict]:
@@ -21,14 +22,13 @@ def outcomes(start: date, end: date, company: str | None = None) -> list[dict]:
 	cases = _cases(start, end, company)
 	if not cases:
 		return []
-	by_key = defaultdict(list)
-	for c in cases.values():
-		by_key[c.key].append(c)
-	received = defaultdict(list)  # case -> [(day, amount)]
-	for key, day, amount in _receipts(start, end, company):
-		case = _case_open_on(by_key.get(key, ()), day)
-		if case:
-			received[case.name].append((day, amount))
+	received = defaultdict(list)  # case -> [(day, amount)] from the recovery ledger
+	for case, day, amount in frappe.db.sql(
+		"""select collection_case, posting_date, amount from `tabCollection Recovery`
+		where posting_date between %(start)s and %(end)s and collection_case in %(names)s""",
+		{"start": start, "end": end, "names": list(cases)},
+	):
+		received[case].append((getdate(day), flt(amount)))
 	names = list(cases)
 	info = {
 		r.name: r
@@ -50,11 +50,23 @@ def outcomes(start: date, end: date, company: str | None = None) -> list[dict]:
 		if r.from_stage != r.to_stage:
 			stage_rows[r.parent].append((getdate(r.changed_on), r.to_stage))
 	costs = defaultdict(float)
+	# legal costs in the period they were incurred: dated cost rows; the older undated fees, commission
+	# and other costs on the action's start date
 	for parent, cost in frappe.db.sql(
-		"""select collection_case, sum(total_cost) from `tabLegal Action`
+		"""select la.collection_case, sum(c.amount) from `tabLegal Action Cost` c
+		join `tabLegal Action` la on la.name = c.parent
+		where c.parenttype = 'Legal Action' and la.collection_case in %(names)s
+			and la.approval_state = 'Approved' and c.cost_date between %(start)s and %(end)s
+		group by la.collection_case""",
+		{"names": names, "start": start, "end": end},
+	):
+		costs[parent] += flt(cost)
+	for parent, cost in frappe.db.sql(
+		"""select collection_case, sum(ifnull(fees, 0) + ifnull(commission, 0) + ifnull(other_costs, 0))
+		from `tabLegal Action`
 		where collection_case in %(names)s and approval_state = 'Approved'
-			and ifnull(started_on, '1900-01-01') <= %(end)s group by collection_case""",
-		{"names": names, "end": end},
+			and started_on between %(start)s and %(end)s group by collection_case""",
+		{"names": names, "start": start, "end": end},
 	):
 		costs[parent] += flt(cost)
 	for parent, cost in frappe.db.sql(

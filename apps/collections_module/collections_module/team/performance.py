@@ -1,15 +1,16 @@
 """The figures of the Collector Performance and Team Performance reports (R-G1), gathered for a period in
 a handful of set-based queries and handed to the policy core (policy/kpi.py) for the rates.
 
-- A case's holdings come from its hand-over history (every change of collector is a row of it); a
-  payment counts for the collector holding the case on the payment's date, and only while a case of
-  the customer was open that day (a payment with no case open is not a recovery).
-- Received = Payment Entries received from the customer (company currency) plus the repayments
-  recorded on its imported Debts, on their repayment date, whether the client reported them or the
-  money came to us. Credit notes and write-offs are not recoveries.
+- Received = the recovery ledger (*Collection Recovery*, integrations/erpnext/recoveries.py): the
+  part of each receipt (Payment Entry, receipt Journal Entry, a debt's repayment) that paid what was
+  overdue on its date, credited to the collector holding the case that day. Credit notes and
+  write-offs are not recoveries; nor is money paid on an invoice not yet due.
+- A collector's base counts a case once in the period: its overdue amount when they first held it in
+  the period (at the start, or on the day it was handed to them, documents posted that day included).
 - Receivables on a day are the customer's Payment Ledger on the invoices posted by then (as ERPNext's
   Accounts Receivable report reads it) plus its debts less their repayments; an invoice or debt is
   overdue after its due date.
+- Targets are monthly; a period cutting a month takes its share by working days.
 """
 
 from collections import defaultdict
@@ -17,8 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import frappe
-from frappe.utils import add_days, flt, get_first_day, getdate
+from frappe.utils import add_days, flt, get_first_day, get_last_day, getdate
 
+from collections_module.collection_cases.history import holdings_of
+from collections_module.integrations.erpnext.recoveries import recovered_by_case
 from collections_module.policy import contact_rules as cr
 from collections_module.policy import kpi
 
@@ -52,45 +55,37 @@ class Figures:
 def gather(start: date, end: date, company: str | None = None) -> Figures:
 	start, end = getdate(start), getdate(end)
 	cases = _cases(start, end, company)
-	by_key = defaultdict(list)
-	for c in cases.values():
-		by_key[c.key].append(c)
 	amounts = defaultdict(lambda: defaultdict(float))  # collector -> figure -> amount
 	counts = defaultdict(lambda: defaultdict(int))
 
-	# received: each payment to the holder of the case open that day
-	for key, day, amount in _receipts(start, end, company):
-		case = _case_open_on(by_key.get(key, ()), day)
-		holder = case and kpi.credited_to(case.holdings, day)
-		if holder:
-			amounts[holder]["received"] += amount
+	# received: the recovery ledger, each row already credited to the collector holding its case
+	for collector, amount in _recovered(start, end, company):
+		amounts[collector]["received"] += amount
 
-	# what each collector held: at the start, handed to them during the period, at the end
-	held_start = {c.name: kpi.holder_on(c.holdings, start) for c in cases.values()}
+	# each collector's base: the case's overdue amount when they first held it in the period, once
+	# (a case handed back counts once), documents posted that day included (same-day allocation)
 	held_end = {c.name: kpi.holder_on(c.holdings, end) for c in cases.values()}
-	assigned = {c.name: kpi.assigned_during(c.holdings, start, end) for c in cases.values()}
-	# balances at the start of a day: the period's first day, each hand-over day, the day after its end
+	first_held = {c.name: kpi.base_days(c.holdings, start, end) for c in cases.values()}
 	after = end + timedelta(days=1)
-	wanted = defaultdict(set)  # day -> keys whose balance is needed at its start
+	wanted = defaultdict(set)  # day -> keys whose overdue amount is needed that day
 	for c in cases.values():
-		if held_start[c.name]:
-			wanted[start].add(c.key)
 		if held_end[c.name]:
 			wanted[after].add(c.key)
-		for _u, d in assigned[c.name]:
+		for d in first_held[c.name].values():
 			wanted[d].add(c.key)
-	balances = _balances(wanted, company)
+	balances = _balances(wanted, company, inclusive=set(wanted) - {after})
 	profiles = dict(frappe.get_all("Collector Profile", fields=["user", "team"], as_list=True))
 	transfers = defaultdict(float)
 	for c in cases.values():
-		if held_start[c.name]:
-			amounts[held_start[c.name]]["overdue_at_start"] += balances[start][c.key][1]
 		if held_end[c.name]:
 			receivable, overdue = balances[after][c.key]
 			amounts[held_end[c.name]]["overdue_at_end"] += overdue
 			amounts[held_end[c.name]]["receivables_at_end"] += receivable
-		for user, d in assigned[c.name]:
+		for user, d in first_held[c.name].items():
 			overdue = balances[d][c.key][1]
+			if d == start and kpi.holder_on(c.holdings, start) == user:
+				amounts[user]["overdue_at_start"] += overdue
+				continue
 			amounts[user]["assigned_during"] += overdue
 			before = kpi.holder_on(c.holdings, d - timedelta(days=1))
 			team = profiles.get(user)
@@ -109,7 +104,7 @@ def gather(start: date, end: date, company: str | None = None) -> Figures:
 	for collector, n in _refusals(start, end).items():
 		counts[collector]["refusals"] += n
 	quality = _quality(start, end)
-	targets, team_targets, case_targets = _targets(start, end)
+	targets, team_targets, case_targets = _targets(start, end, company)
 
 	people = (set(amounts) | set(counts) | set(targets) | set(quality)) - {None, ""}
 	figures = {
@@ -149,66 +144,29 @@ def _cases(start: date, end: date, company: str | None) -> dict[str, CaseLife]:
 		params,
 		as_dict=True,
 	)
-	history = defaultdict(list)
-	names = [r.name for r in rows]
-	for i in range(0, len(names), 5000):
-		for r in frappe.db.sql(
-			"""select parent, reassigned_on, idx, from_collector, to_collector
-			from `tabCollection Case Reassignment`
-			where parenttype = %(doctype)s and parent in %(names)s""",
-			{"doctype": CASE, "names": names[i : i + 5000]},
-			as_dict=True,
-		):
-			history[r.parent].append(r)
-	for events in history.values():
-		events.sort(key=lambda h: (h.reassigned_on, h.idx))
-		for h in events:
-			h.day = getdate(h.reassigned_on)
+	holdings = holdings_of(rows)
 	out = {}
 	for r in rows:
-		events = [(getdate(h.day), h.to_collector or None) for h in history.get(r.name, [])]
-		first = history.get(r.name, [None])[0]
-		if first is not None and first.from_collector:  # held before the history was kept
-			events.insert(0, (getdate(r.created), first.from_collector))
-		if not events and r.collector:
-			events = [(getdate(r.created), r.collector)]
 		closed = getdate(r.closed_on) if r.closed_on else None
-		holdings = [h for h in kpi.holdings(events, closed) if h.collector]
-		out[r.name] = CaseLife(r.name, (r.customer, r.company), getdate(r.created), closed, holdings)
+		out[r.name] = CaseLife(r.name, (r.customer, r.company), getdate(r.created), closed, holdings[r.name])
 	return out
 
 
-def _case_open_on(cases, day: date) -> CaseLife | None:
-	for c in cases:
-		if c.created <= day and (c.closed_on is None or day <= c.closed_on):
-			return c
-	return None
-
-
-def _receipts(start: date, end: date, company: str | None):
-	"""(key, day, amount) of every receipt in the period: Payment Entries and debts' repayments."""
+def _recovered(start: date, end: date, company: str | None) -> list[tuple[str, float]]:
+	"""(collector, recovered) in the period, from the recovery ledger (issue 19)."""
 	cond = " and company = %(company)s" if company else ""
-	for r in frappe.db.sql(
-		f"""select party, company, posting_date, base_received_amount from `tabPayment Entry`
-		where docstatus = 1 and party_type = 'Customer' and payment_type = 'Receive'
-			and posting_date between %(start)s and %(end)s{cond}""",
+	return frappe.db.sql(
+		f"""select collector, sum(amount) from `tabCollection Recovery`
+		where posting_date between %(start)s and %(end)s and ifnull(collector, '') != ''{cond}
+		group by collector""",
 		{"start": start, "end": end, "company": company},
-		as_dict=True,
-	):
-		yield (r.party, r.company), getdate(r.posting_date), flt(r.base_received_amount)
-	for r in frappe.db.sql(
-		f"""select d.customer, d.company, p.repayment_date, p.amount
-		from `tabDebt Repayment` p join `tabDebt` d on d.name = p.parent
-		where p.parenttype = 'Debt' and p.repayment_date between %(start)s and %(end)s{cond.replace("company", "d.company", 1)}""",
-		{"start": start, "end": end, "company": company},
-		as_dict=True,
-	):
-		yield (r.customer, r.company), getdate(r.repayment_date), flt(r.amount)
+	)
 
 
-def _balances(wanted: dict[date, set], company: str | None) -> dict[date, dict]:
+def _balances(wanted: dict[date, set], company: str | None, inclusive=frozenset()) -> dict[date, dict]:
 	"""(receivable, overdue) of each (customer, company) at the start of each day asked for: what was
-	posted before it, overdue when due before it. One ledger query for all the days."""
+	posted before it, overdue when due before it; on an ``inclusive`` day (a collector's first day with
+	the case) the documents posted that day count too, that day's receipts not. One ledger query."""
 	out = {day: defaultdict(lambda: (0.0, 0.0)) for day in wanted}
 	customers = sorted({k[0] for keys in wanted.values() for k in keys})
 	if not customers:
@@ -245,7 +203,7 @@ def _balances(wanted: dict[date, set], company: str | None) -> dict[date, dict]:
 				continue
 			receivable = overdue = 0.0
 			for posted, due, amount in moves.get(key, ()):
-				if posted < day:
+				if posted < day or (day in inclusive and posted == day and amount > 0):
 					receivable += amount
 					if due < day:
 						overdue += amount
@@ -274,7 +232,7 @@ def _settled_promises(start: date, end: date, company: str | None) -> list[tuple
 	amount was received between the promise and its date."""
 	cond = " and c.company = %(company)s" if company else ""
 	logs = frappe.db.sql(
-		f"""select cl.collector, c.customer, c.company, date(cl.start_time) as made, cl.promise_date,
+		f"""select cl.collector, c.name as case_name, date(cl.start_time) as made, cl.promise_date,
 			cl.promise_amount
 		from `tabContact Log` cl join `tab{CASE}` c on c.name = cl.collection_case
 		where cl.docstatus < 2 and cl.outcome = 'Promise to Pay' and cl.promise_date between %(start)s and %(end)s{cond}""",
@@ -284,14 +242,12 @@ def _settled_promises(start: date, end: date, company: str | None) -> list[tuple
 	if not logs:
 		return []
 	since = min(getdate(r.made) for r in logs)
-	paid = defaultdict(list)
-	for key, day, amount in _receipts(since, end, company):
-		paid[key].append((day, amount))
+	paid = recovered_by_case([r.case_name for r in logs], since, end)  # the same ledger as the run
 	today = getdate()
 	out = []
 	for r in logs:
 		made, due = getdate(r.made), getdate(r.promise_date)
-		received = sum(a for d, a in paid[(r.customer, r.company)] if made <= d <= due)
+		received = sum(a for d, a in paid.get(r.case_name, ()) if made <= d <= due)
 		outcome = cr.promise_outcome(flt(r.promise_amount), due, received, today)
 		if outcome in (cr.KEPT, cr.BROKEN) and r.collector:
 			out.append((r.collector, outcome))
@@ -323,23 +279,30 @@ def _quality(start: date, end: date) -> dict[str, tuple[float, int]]:
 	}
 
 
-def _targets(start: date, end: date) -> tuple[dict[str, float], dict[str, float], dict[str, int]]:
-	"""The monthly targets of the months the period touches, summed per collector and per team: the
-	amounts, and the cases to close (keyed by collector, or by team for a team's own target)."""
-	mine, teams, cases = defaultdict(float), defaultdict(float), defaultdict(int)
+def _targets(
+	start: date, end: date, company: str | None = None
+) -> tuple[dict[str, float], dict[str, float], dict[str, int]]:
+	"""The targets of the period, per collector and per team: each month's amount prorated by the
+	working days of the month the period covers (two days of a month are not a month's target); and
+	the cases to close (keyed by collector, or by team for a team's own target)."""
+	from collections_module.policy.kpi_period import prorated_target
+
+	mine, teams, cases = defaultdict(list), defaultdict(list), defaultdict(int)
 	for r in frappe.get_all(
 		"Collection Target",
 		filters={"month": ["between", [get_first_day(start), end]]},
-		fields=["collector", "team", "target_amount", "target_cases"],
+		fields=["collector", "team", "month", "target_amount", "target_cases"],
 		limit_page_length=0,
 	):
-		if r.collector:
-			mine[r.collector] += flt(r.target_amount)
-		else:
-			teams[r.team] += flt(r.target_amount)
+		(mine[r.collector] if r.collector else teams[r.team]).append((getdate(r.month), flt(r.target_amount)))
 		if r.target_cases:
 			cases[r.collector or f"team:{r.team}"] += r.target_cases
-	return dict(mine), dict(teams), dict(cases)
+	holidays = _holidays(get_first_day(start), get_last_day(end), company)
+	return (
+		{k: flt(prorated_target(v, start, end, holidays), 2) for k, v in mine.items()},
+		{k: flt(prorated_target(v, start, end, holidays), 2) for k, v in teams.items()},
+		dict(cases),
+	)
 
 
 def _holidays(start: date, end: date, company: str | None) -> list[date]:

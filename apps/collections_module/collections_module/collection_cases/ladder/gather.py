@@ -8,6 +8,7 @@ from frappe.utils import flt, getdate
 
 from collections_module.collection_cases.ladder.model import CASE, CASE_FIELDS
 from collections_module.integrations.erpnext import receivables
+from collections_module.integrations.erpnext.recoveries import recovered_by_case
 from collections_module.policy import contact_rules as cr
 from collections_module.policy import ladder as lad
 
@@ -102,15 +103,11 @@ def _promise_outcomes(open_cases, on_date: date) -> dict[str, str]:
 	if not pending:
 		return {}
 	since = min(getdate(c.promise_made_on or c.promise_date) for c in pending)
-	rows = receivables.payments_received({c.customer for c in pending}, since, on_date)
+	recovered = recovered_by_case([c.name for c in pending], since, on_date)  # the recovery ledger
 	outcomes = {}
 	for c in pending:
 		made = getdate(c.promise_made_on or c.promise_date)
-		paid = sum(
-			flt(r.base_received_amount)
-			for r in rows
-			if r.party == c.customer and r.company == c.company and getdate(r.posting_date) >= made
-		)
+		paid = sum(amount for day, amount in recovered.get(c.name, ()) if day >= made)
 		outcome = cr.promise_outcome(flt(c.promise_amount), getdate(c.promise_date), paid, on_date)
 		if outcome != cr.PENDING:
 			outcomes[c.name] = outcome
@@ -164,18 +161,12 @@ def _plan_checks(open_cases, on_date: date, grace_days: int) -> dict[str, "PlanC
 	):
 		installments[r.parent].append(r)
 	since = min(getdate(r.approved_on or r.modified) for r in rows)
-	payments = receivables.payments_received(
-		{by_name[r.collection_case].customer for r in rows}, since, on_date
-	)
+	recovered = recovered_by_case([r.collection_case for r in rows], since, on_date)
 	out = {}
 	for r in rows:
 		case = by_name[r.collection_case]
 		start = getdate(r.approved_on or r.modified)
-		receipts = [
-			(getdate(p.posting_date), flt(p.base_received_amount))
-			for p in payments
-			if p.party == case.customer and p.company == case.company and getdate(p.posting_date) >= start
-		]
+		receipts = [(day, amount) for day, amount in recovered.get(case.name, ()) if day >= start]
 		stored = installments[r.name]
 		states = plans.installment_states(
 			[(getdate(i.due_date), flt(i.amount)) for i in stored], receipts, on_date, grace_days

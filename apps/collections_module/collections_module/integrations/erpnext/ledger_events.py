@@ -28,6 +28,16 @@ def on_ledger_change(doc, method=None):
 	customers = affected_customers(doc)
 	if not customers:
 		return
-	from collections_module.collection_cases.ladder.jobs import run
+	follow_ledger(customers)
 
-	run(customers=customers, follow_ups=False, reminders=False)
+
+def follow_ledger(customers: list[str]):
+	"""The recovery ledger first (promises and plans are settled on it), then the cases; a case the
+	run opens or reopens takes the day's recoveries too."""
+	from collections_module.collection_cases.ladder.jobs import run
+	from collections_module.integrations.erpnext.recoveries import rebuild
+
+	rebuild(customers)
+	report = run(customers=customers, follow_ups=False, reminders=False)
+	if any(p.case is None or p.reopen for p in report.cases if not p.close):
+		rebuild(customers)

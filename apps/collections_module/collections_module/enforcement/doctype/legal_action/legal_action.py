@@ -29,6 +29,7 @@ class LegalAction(Document):
 
 	def validate(self):
 		self.total_cost = flt(self.fees) + flt(self.commission) + flt(self.other_costs)
+		self.total_cost += sum(flt(c.amount) for c in self.get("costs") or [])
 		before = None if self.is_new() else self.get_doc_before_save()
 		if before:
 			# the evidence is the one prepare_evidence attached; the case is the one the action began on
