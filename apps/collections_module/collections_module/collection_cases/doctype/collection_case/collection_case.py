@@ -171,6 +171,10 @@ class CollectionCase(Document):
 			self.notify_dispute()
 		if before is not None and self.collector and (before.collector or None) != self.collector:
 			self.move_follow_ups(before.collector)
+		if before is not None and (before.collector or None) != (self.collector or None):
+			from collections_module.integrations.erpnext.recoveries import rebuild
+
+			rebuild([self.customer])  # the day's recoveries are the new holder's
 
 	def move_follow_ups(self, previous: str | None):
 		"""Follow-ups move with the case, however its collector changes (a supervisor's save, `reassign`,
