@@ -419,8 +419,10 @@ def test_any_settings_give_a_usable_grade(settings, i):
 
 def test_default_grade_policy_mapping_covers_every_grade():
 	assert set(gs.DEFAULT_GRADE_POLICIES) == set(gr.GRADES)
-	assert gs.DEFAULT_GRADE_POLICIES["A"] == gs.DEFAULT_GRADE_POLICIES["B"] == "Standard Ladder"
-	assert len({gs.DEFAULT_GRADE_POLICIES[g] for g in "BCD"}) == 3  # C firmer, D firmer still
+	# A to C keep the source's ladder; D, the riskiest, follows a firm one ending in a legal review (the
+	# Firm Ladder ships for an administrator to give to C)
+	assert gs.DEFAULT_GRADE_POLICIES["A"] == gs.DEFAULT_GRADE_POLICIES["C"] == "Standard Ladder"
+	assert gs.DEFAULT_GRADE_POLICIES["D"] == gs.LEGAL_POLICY
 	for policy in gs.DEFAULT_GRADE_POLICIES.values():
 		stages = list(gs.GRADE_LADDERS[policy])
 		assert lad.validate_stages(stages) == [], policy
@@ -441,7 +443,7 @@ def test_default_grade_policy_mapping_covers_every_grade():
 	assert gs.grade_policy_rows() == [
 		{"grade": "A", "policy": "Standard Ladder", "approach": "Gentle"},
 		{"grade": "B", "policy": "Standard Ladder", "approach": "Gentle"},
-		{"grade": "C", "policy": "Firm Ladder", "approach": "Firmer"},
+		{"grade": "C", "policy": "Standard Ladder", "approach": "Firmer"},
 		{"grade": "D", "policy": "Legal Track", "approach": "Firm, then legal review"},
 	]
 	row = gs.stage_rows(legal)[-1]

@@ -109,6 +109,10 @@ ACCESS: dict[str, Rule] = {
 	"Collection Recovery": Rule("own"),  # written by the server only: every field is read-only
 	"Weekly Report": Rule("own"),
 	"Call Quality Review": Rule("own", writable=("contact_log",)),  # the reviewer picks the call; then fixed
+	"Incentive Plan": Rule("all"),
+	"Incentive Plan Tier": Rule("parent"),
+	"Incentive Statement": Rule("own"),  # computed by the server: the figures are read-only
+	"Incentive Statement Line": Rule("parent"),
 }
 
 EXEMPT = {"amended_from"}  # Frappe's own: an amendment names what it amends

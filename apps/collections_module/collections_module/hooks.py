@@ -140,6 +140,8 @@ scheduler_events = {
 			"collections_module.team.jobs.draft_weekly_reports",
 		],
 		"0 9 * * 3": ["collections_module.team.jobs.alert_missing_weekly_reports"],
+		# the 1st: last month's incentive statements drafted for the managers to review
+		"0 6 1 * *": ["collections_module.team.jobs.draft_incentive_statements"],
 	},
 }
 
@@ -163,6 +165,7 @@ permission_query_conditions = {
 	"Legal Action": "collections_module.permissions.legal_action_query",
 	"Collector Profile": "collections_module.permissions.collector_profile_query",
 	"Contact Rule Exception": "collections_module.permissions.rule_exception_query",
+	"Incentive Statement": "collections_module.permissions.incentive_statement_query",
 	# child tables follow their parent's rule, whatever path reads them
 	**dict.fromkeys(
 		[
@@ -178,6 +181,8 @@ permission_query_conditions = {
 			"Customer Statement Line",
 			"Collector Profile Client",
 			"Legal Action Cost",
+			"Incentive Plan Tier",
+			"Incentive Statement Line",
 		],
 		"collections_module.permissions.child_query",
 	),
@@ -200,6 +205,7 @@ has_permission = {
 	"Legal Action": "collections_module.permissions.case_record_has_permission",
 	"Collector Profile": "collections_module.permissions.collector_profile_has_permission",
 	"Contact Rule Exception": "collections_module.permissions.case_record_has_permission",
+	"Incentive Statement": "collections_module.permissions.own_record_has_permission",
 }
 
 # Endpoints are thin and typed, one api.py per module (a test checks every whitelisted method's

@@ -196,6 +196,10 @@ def refusal_query(user=None):
 	return own_record_query(user, "Contact Refusal")
 
 
+def incentive_statement_query(user=None):
+	return own_record_query(user, "Incentive Statement")
+
+
 def own_record_has_permission(doc, ptype: str = "read", user: str | None = None) -> bool | None:
 	user = user or frappe.session.user
 	if _sees_all(user) or (_stored(doc, "collector") == user and doc.get("collector") == user):
@@ -243,6 +247,8 @@ CHILD_PARENTS = {
 	"Collection Letter Invoice": "Collection Letter",
 	"Customer Statement Line": "Customer Statement",
 	"Collector Profile Client": "Collector Profile",
+	"Incentive Plan Tier": "Incentive Plan",
+	"Incentive Statement Line": "Incentive Statement",
 }
 
 

@@ -1,5 +1,6 @@
-"""A customer's record as collectors and the risk grade read it: how it paid its past invoices and
-whether it kept the promises made on its cases. Set-based: one query for many customers."""
+"""A customer's record as collectors and the risk grade read it: how it paid its past invoices and the
+debts handed in for it, and whether it kept the promises made on its cases. Set-based: one query for
+many customers."""
 
 from collections import defaultdict
 from datetime import date
@@ -8,6 +9,7 @@ import frappe
 from frappe.utils import add_days, flt, getdate
 
 from collections_module.policy import contact_rules as cr
+from collections_module.policy import grading
 
 PAYMENT_HISTORY_DAYS = 730  # the customer's invoices due in the last two years
 
@@ -44,9 +46,58 @@ def payment_history(customers: list[str], today: date) -> dict[str, frappe._dict
 	return {r.customer: r for r in rows}
 
 
+def debt_history(customers: list[str], today: date) -> dict[str, list[grading.DebtRecord]]:
+	"""Per customer, the debts handed in for it (not returned to the client) due in the last two years,
+	each with what was owed and its repayments — reported by the client or received — with their dates:
+	the policy core counts them in the payment history like invoices (R-E3)."""
+	if not customers:
+		return {}
+	debt = frappe.qb.DocType("Debt")
+	repayment = frappe.qb.DocType("Debt Repayment")
+	rows = (
+		frappe.qb.from_(debt)
+		.left_join(repayment)
+		.on((repayment.parent == debt.name) & (repayment.parenttype == "Debt"))
+		.select(
+			debt.customer,
+			debt.name,
+			debt.due_date,
+			debt.principal,
+			debt.interest,
+			debt.fees,
+			repayment.repayment_date,
+			repayment.amount,
+		)
+		.where(
+			debt.customer.isin(list(customers))
+			& (debt.status != "Returned")
+			& (debt.due_date < today)
+			& (debt.due_date >= add_days(today, -PAYMENT_HISTORY_DAYS))
+		)
+		.run(as_dict=True)
+	)
+	debts: dict[str, frappe._dict] = {}
+	for r in rows:
+		d = debts.setdefault(
+			r.name,
+			frappe._dict(
+				customer=r.customer,
+				due_date=getdate(r.due_date),
+				amount=flt(r.principal) + flt(r.interest) + flt(r.fees),
+				repayments=[],
+			),
+		)
+		if r.repayment_date and flt(r.amount) > 0:
+			d.repayments.append((getdate(r.repayment_date), flt(r.amount)))
+	out: dict[str, list[grading.DebtRecord]] = defaultdict(list)
+	for d in debts.values():
+		out[d.customer].append(grading.DebtRecord(d.due_date, d.amount, tuple(sorted(d.repayments))))
+	return dict(out)
+
+
 def promise_history(customers: list[str], today: date) -> dict[str, frappe._dict]:
 	"""Per customer, the promises to pay recorded on its cases (Contact Logs with the outcome "Promise
-	to Pay"): kept when the promised amount was received between the promise and its date, broken when
+	to Pay"): kept when the promised amount was recovered between the promise and its date, broken when
 	the date passed without it. The last promise of a case is as the daily run settled it on the case
 	(Collection Case.promise_status)."""
 	if not customers:
@@ -66,12 +117,10 @@ def promise_history(customers: list[str], today: date) -> dict[str, frappe._dict
 	)
 	if not logs:
 		return {}
-	from collections_module.integrations.erpnext.receivables import payments_received
+	from collections_module.integrations.erpnext.recoveries import recovered_by_case
 
 	since = min(getdate(r.start_time) for r in logs)
-	receipts = defaultdict(list)
-	for p in payments_received({r.customer for r in logs}, since, today):
-		receipts[(p.party, p.company)].append((getdate(p.posting_date), flt(p.base_received_amount)))
+	receipts = recovered_by_case([r.case_name for r in logs], since, today)  # the recovery ledger
 	last_of_case = {r.case_name: r.name for r in logs}  # ordered by time: the last one wins
 	out: dict[str, frappe._dict] = {}
 	for r in logs:
@@ -79,7 +128,7 @@ def promise_history(customers: list[str], today: date) -> dict[str, frappe._dict
 		if last_of_case[r.case_name] == r.name and r.case_promise_status in (cr.KEPT, cr.BROKEN):
 			outcome = r.case_promise_status
 		else:
-			paid = sum(a for d, a in receipts[(r.customer, r.company)] if made <= d <= due)
+			paid = sum(a for d, a in receipts.get(r.case_name, ()) if made <= d <= due)
 			outcome = cr.promise_outcome(flt(r.promise_amount), due, paid, today)
 		h = out.setdefault(r.customer, frappe._dict(kept=0, broken=0, last=None))
 		if outcome == cr.KEPT:

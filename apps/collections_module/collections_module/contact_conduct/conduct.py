@@ -16,6 +16,7 @@ from frappe.utils import cint, get_datetime, get_system_timezone, getdate, now_d
 
 from collections_module.messages import rule_name, verdict_text
 from collections_module.policy import contact_rules as cr
+from collections_module.policy import filtering
 
 DEFAULT_RULE_SET = "Source Rules"
 HISTORY_DAYS = 31
@@ -132,9 +133,10 @@ def enforce(
 	"""Refuse ``doc`` (a Contact Log or Visit Record) when the contact breaks the case's rules."""
 	case = frappe.get_doc("Collection Case", doc.collection_case)
 	require = frappe.db.get_single_value("Collection Settings", "require_verification")
-	gate = cr.case_gate(
-		bool(case.disputed), bool(case.verified) or not require, contact_flag(case, contact_point)
-	)
+	verified = bool(case.verified) or not require
+	if case.filtering_deadline:  # a new case's filtering calls are how its identity gets verified
+		verified = filtering.gate_verified(verified, doc.get("dial_party"), doc.get("result_code"))
+	gate = cr.case_gate(bool(case.disputed), verified, contact_flag(case, contact_point))
 	if not gate.allowed and direction == cr.OUTBOUND:
 		record_refusal(doc, case, channel, rule_name(gate.rule), _(gate.message))
 		frappe.throw(
@@ -307,10 +309,13 @@ def contact_status(case: str) -> dict:
 	now = to_utc(now_datetime())
 	verdict = cr.check_contact(rules, tz, cr.Contact(now), history(doc.name, now)) if gate.allowed else None
 	advice = cr.timing_advice(now, tz)
+	message = _(gate.message) if not gate.allowed else verdict_text(verdict)
+	if gate.rule == "verification" and doc.filtering_deadline:
+		message += " " + _("Filtering calls (a party of the dial order, with its result) are allowed.")
 	return {
 		"allowed": bool(gate.allowed and verdict.allowed),
 		"rule": rule_name(gate.rule or (verdict.rule if verdict else "")),
-		"message": _(gate.message) if not gate.allowed else verdict_text(verdict),
+		"message": message,
 		"next_allowed": f"{verdict.next_allowed:%Y-%m-%d %H:%M}"
 		if verdict and verdict.next_allowed
 		else None,

@@ -262,8 +262,19 @@ def alert_unallocated():
 
 def update_filtering(case: str):
 	"""New-case filtering (R-E4): the case's class from its filtering calls — Contactable once a call
-	reached someone, Lost Contact once the whole dial order was tried without — and who to dial next."""
-	stored = frappe.db.get_value(CASE, case, ["filtering_deadline", "filtering_done_on"], as_dict=True)
+	reached someone, Lost Contact once the whole dial order was tried without — once every item of its
+	checklist is ticked (nothing is classed on calls alone), and who to dial next."""
+	checklist = {  # the case's checklist fields, as the policy core names the items
+		"checked_name": "Debtor Name",
+		"checked_id_number": "ID Number",
+		"checked_phones": "Phones",
+		"checked_employer": "Employer",
+		"checked_addresses": "Addresses",
+		"checked_amount": "Amounts",
+	}
+	stored = frappe.db.get_value(
+		CASE, case, ["filtering_deadline", "filtering_done_on", *checklist], as_dict=True
+	)
 	if not stored.filtering_deadline:
 		return
 	calls = frappe.get_all(
@@ -273,8 +284,10 @@ def update_filtering(case: str):
 		order_by="start_time asc",
 	)
 	attempts = [(c.dial_party, c.result_code) for c in calls]
-	found = filtering.classify(attempts)
-	nxt = None if found else filtering.next_in_dial_order(p for p, _r in attempts)
+	ticked = [item for field, item in checklist.items() if stored.get(field)]
+	found = filtering.classify(attempts, checklist_done=ticked, checklist=tuple(checklist.values()))
+	dialled = filtering.classify(attempts)  # the calls alone: nobody left to dial once they class it
+	nxt = None if dialled else filtering.next_in_dial_order(p for p, _r in attempts)
 	frappe.db.set_value(
 		CASE,
 		case,

@@ -1,5 +1,5 @@
 """An intake batch's figures as its debts arrive: the import time against the SLA, the filtering
-deadline, the team lead told on import (R-E1, R-E2, R-E4)."""
+deadline (the batch's and its cases', from import), the team lead told on import (R-E1, R-E2, R-E4)."""
 
 import frappe
 from frappe import _
@@ -65,3 +65,22 @@ def debt_arrived(batch: str):
 				),
 			)
 	frappe.db.set_value("Intake Batch", batch, values, update_modified=False)
+	set_case_deadlines(batch, values["filtering_deadline"])
+
+
+def set_case_deadlines(batch: str, deadline_date):
+	"""Every open case of the batch's debts is filtered by the batch's deadline from its import, whether
+	allocated yet or not (R-E4); a case already classed keeps the deadline it was judged by. Written
+	without touching the case's modified time (the daily run tells a user's save by it)."""
+	if not deadline_date:
+		return
+	frappe.db.sql(
+		"""update `tabCollection Case` set filtering_deadline = %(deadline)s
+		where status != 'Closed' and filtering_done_on is null
+			and (filtering_deadline is null or filtering_deadline != %(deadline)s)
+			and name in (
+				select collection_case from `tabDebt`
+				where intake_batch = %(batch)s and collection_case is not null
+			)""",
+		{"deadline": deadline_date, "batch": batch},
+	)

@@ -126,7 +126,7 @@ def validate_settings(settings: Mapping | None) -> list[str]:
 
 STANDARD_POLICY, FIRM_POLICY, LEGAL_POLICY = "Standard Ladder", "Firm Ladder", "Legal Track"
 LEGAL_TRACK_REVIEW_DAY = 61  # the D ladder's legal review from this day overdue
-DEFAULT_GRADE_POLICIES = {A: STANDARD_POLICY, B: STANDARD_POLICY, C: FIRM_POLICY, D: LEGAL_POLICY}
+DEFAULT_GRADE_POLICIES = {A: STANDARD_POLICY, B: STANDARD_POLICY, C: STANDARD_POLICY, D: LEGAL_POLICY}
 GRADE_APPROACH = {A: "Gentle", B: "Gentle", C: "Firmer", D: "Firm, then legal review"}
 
 _COL, _SUP, _MGR, _OWN = roles.COLLECTOR, roles.SUPERVISOR, roles.MANAGER, roles.OWNER

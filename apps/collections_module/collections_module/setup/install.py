@@ -4,6 +4,7 @@ import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from collections_module.guards import ensure_key_constraints
+from collections_module.policy import grade_settings
 from collections_module.policy.ladder import DEFAULT_LADDER
 
 DEFAULT_POLICY = "Standard Ladder"
@@ -124,6 +125,7 @@ def set_up():
 	ensure_contact_rule_sets()
 	ensure_letter_templates()
 	ensure_default_policy()
+	ensure_grade_policies()
 
 
 # Shipped contact rule sets (R-C2, R-C3), editable; the source rules are the default.
@@ -302,7 +304,45 @@ def ensure_default_policy():
 			settings.reminder_email_template = "Collections Pre-due Reminder"
 		changed = True
 	if changed:
+		settings.flags.keep_stored_values = True  # filling new fields never fails on older values
 		settings.save(ignore_permissions=True)
+
+
+GRADE_MAPPING_INSTALLED = "collections_grade_mapping_installed"  # a site default: once per site
+
+
+def ensure_grade_policies():
+	"""Ship each grade's ladder (R-E3: gentle for A and B, firmer for C, firm then a legal review for D)
+	as an editable Collection Policy, and map the grades to them once per site when the settings map no
+	grade: a new site and an existing one at its next migrate alike. A mapping an administrator set, or
+	emptied after it was installed, is theirs."""
+	for name, stages in grade_settings.GRADE_LADDERS.items():
+		if frappe.db.exists("Collection Policy", name):
+			continue
+		policy = frappe.new_doc("Collection Policy")
+		policy.policy_name = name
+		policy.description = GRADE_POLICY_DESCRIPTIONS.get(name, "")
+		for row in grade_settings.stage_rows(stages):
+			policy.append("stages", row)
+		policy.insert(ignore_permissions=True)
+	if frappe.db.get_value("DefaultValue", {"parent": "__default", "defkey": GRADE_MAPPING_INSTALLED}):
+		return
+	settings = frappe.get_single("Collection Settings")
+	if not settings.grade_policies:
+		for row in grade_settings.grade_policy_rows():
+			if frappe.db.exists("Collection Policy", row["policy"]):
+				settings.append("grade_policies", row)
+		settings.flags.keep_stored_values = True
+		settings.save(ignore_permissions=True)
+	frappe.db.set_default(GRADE_MAPPING_INSTALLED, "1")
+
+
+GRADE_POLICY_DESCRIPTIONS = {
+	grade_settings.FIRM_POLICY: "For risk grade C: daily calls from the first day overdue, visits from the second "
+	"week, the supervisor from day 15, the stock-release lock after two months. Edit freely.",
+	grade_settings.LEGAL_POLICY: "For risk grade D: daily calls and visits, the manager from day 8, the lock from "
+	"day 31, then a legal review (lawyer's letter with the owner's approval). Edit freely.",
+}
 
 
 def before_uninstall():

@@ -2,7 +2,7 @@
 
 import frappe
 
-from collections_module.team import dashboards, weekly
+from collections_module.team import dashboards, incentives, weekly
 
 
 @frappe.whitelist()
@@ -41,3 +41,15 @@ def recovered_vs_target(
 		time_interval=time_interval,
 		heatmap_year=heatmap_year,
 	)
+
+
+@frappe.whitelist(methods=["POST"])
+def draft_incentive_statements(month: str, company: str | None = None, plan: str | None = None) -> list[str]:
+	"""Draft (or redraft) the month's Incentive Statements: collection managers and above."""
+	return incentives.draft_by_a_manager(month, company, plan)
+
+
+@frappe.whitelist(methods=["POST"])
+def review_incentive_statement(statement: str, note: str | None = None) -> None:
+	"""A collection manager marks a collector's Incentive Statement reviewed; its figures are then fixed."""
+	incentives.review(statement, note)

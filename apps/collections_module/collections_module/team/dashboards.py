@@ -1,6 +1,5 @@
 """The workspace's figures of recovery (R-G1): recovered this month, and recovered against target by
-month. Recovered = receipts (Payment Entries and debts' repayments) of customers with a collection
-case open that day, as in the performance reports."""
+month. Recovered = the recovery ledger (Collection Recovery), as in the performance reports."""
 
 import frappe
 from frappe import _
@@ -20,28 +19,15 @@ def _only_leads():
 
 
 def recovered_by_month(start, end) -> dict[str, float]:
-	"""'YYYY-MM' -> amount received on open cases, in two grouped queries."""
-	out: dict[str, float] = {}
-	for sql in (
-		"""select date_format(pe.posting_date, '%%Y-%%m'), sum(pe.base_received_amount)
-		from `tabPayment Entry` pe
-		where pe.docstatus = 1 and pe.party_type = 'Customer' and pe.payment_type = 'Receive'
-			and pe.posting_date between %(start)s and %(end)s
-			and exists (select 1 from `tabCollection Case` c where c.customer = pe.party
-				and c.company = pe.company and date(c.creation) <= pe.posting_date
-				and (c.closed_on is null or pe.posting_date <= c.closed_on))
-		group by 1""",
-		"""select date_format(p.repayment_date, '%%Y-%%m'), sum(p.amount)
-		from `tabDebt Repayment` p join `tabDebt` d on d.name = p.parent
-		where p.parenttype = 'Debt' and p.repayment_date between %(start)s and %(end)s
-			and exists (select 1 from `tabCollection Case` c where c.customer = d.customer
-				and c.company = d.company and date(c.creation) <= p.repayment_date
-				and (c.closed_on is null or p.repayment_date <= c.closed_on))
-		group by 1""",
-	):
-		for month, amount in frappe.db.sql(sql, {"start": start, "end": end}):
-			out[month] = out.get(month, 0.0) + flt(amount)
-	return out
+	"""'YYYY-MM' -> amount recovered, from the recovery ledger (one grouped query)."""
+	return {
+		month: flt(amount)
+		for month, amount in frappe.db.sql(
+			"""select date_format(posting_date, '%%Y-%%m'), sum(amount) from `tabCollection Recovery`
+			where posting_date between %(start)s and %(end)s group by 1""",
+			{"start": start, "end": end},
+		)
+	}
 
 
 def targets_by_month(start, end) -> dict[str, float]:
@@ -60,21 +46,18 @@ def targets_by_month(start, end) -> dict[str, float]:
 
 
 def recovered_this_month(filters=None):
-	"""Number card: received on open cases since the first of the month; a collector's own (the
-	payments credited to them, as in Collector Performance)."""
+	"""Number card: recovered since the first of the month; a collector's own (the rows credited to
+	them, as in Collector Performance)."""
 	today = getdate(nowdate())
 	if set(frappe.get_roles()) & LEADS:
 		return sum(recovered_by_month(get_first_day(today), today).values())
-	from collections_module.team.performance import gather
-
-	# the attribution reads the whole period's cases: kept ten minutes per collector
-	key = f"collections_recovered_this_month::{frappe.session.user}::{today}"
-	cached = frappe.cache().get_value(key)
-	if cached is not None:
-		return cached
-	mine = gather(get_first_day(today), today).collectors.get(frappe.session.user)
-	value = mine.received if mine else 0
-	frappe.cache().set_value(key, value, expires_in_sec=600)
+	value = flt(
+		frappe.db.sql(
+			"""select sum(amount) from `tabCollection Recovery`
+			where collector = %(user)s and posting_date between %(start)s and %(end)s""",
+			{"user": frappe.session.user, "start": get_first_day(today), "end": today},
+		)[0][0]
+	)
 	return value
 
 

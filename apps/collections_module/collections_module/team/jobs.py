@@ -1,6 +1,6 @@
 """Scheduled jobs of Team (hooks.py points here)."""
 
-from collections_module.team import weekly
+from collections_module.team import incentives, weekly
 
 
 def sample_calls():
@@ -16,3 +16,8 @@ def draft_weekly_reports():
 def alert_missing_weekly_reports():
 	"""Wednesday: each supervisor hears whose weekly report is missing."""
 	weekly.alert_missing_weekly_reports()
+
+
+def draft_incentive_statements():
+	"""The 1st of the month: last month's Incentive Statements for the managers to review."""
+	incentives.draft_last_month()

@@ -124,23 +124,25 @@ class _RunContext:
 
 
 class _Grader:
-	"""The risk grade of each case (R-E3, R-G3): its customer's records read once for the chunk, the
-	grade from the policy core, and the policy the settings give that grade."""
+	"""The risk grade of each case (R-E3, R-G3): its customer's records read once for the chunk (invoices
+	and the repayments of its debts), the grade from the policy core with the weights and bands of the
+	settings, and the policy the settings give that grade."""
 
 	def __init__(self, customers: list[str], on_date: date, settings):
-		from collections_module.collection_cases.customer_record import payment_history, promise_history
+		from collections_module.collection_cases.customer_record import (
+			debt_history,
+			payment_history,
+			promise_history,
+		)
+		from collections_module.policy.grade_settings import weights_from
 
 		self.on_date = on_date
 		self.paid = payment_history(customers, on_date)
+		self.debts = debt_history(customers, on_date)
 		self.promises = promise_history(customers, on_date)
 		self.blacklisted = _blacklisted(customers, on_date)
-		self.bands = grading.bands_from(
-			settings.grade_b_from or grading.DEFAULT_BANDS[grading.B],
-			settings.grade_c_from or grading.DEFAULT_BANDS[grading.C],
-			settings.grade_d_from or grading.DEFAULT_BANDS[grading.D],
-		)
-		if grading.validate_bands(self.bands):  # refused on save; never let a bad table stop the run
-			self.bands = grading.DEFAULT_BANDS
+		# refused on save; a value in error keeps its default, so a bad setting never stops the run
+		self.weights, self.bands, _errors = weights_from(settings.as_dict())
 		self.policies = {r.grade: r.policy for r in settings.get("grade_policies") or []}
 
 	def grade(self, customer: str, case, total: float, oldest: int) -> grading.Grade:
@@ -154,6 +156,8 @@ class _Grader:
 				due - settled,
 				int(paid.get("paid_late") or 0),
 				None if avg_late is None else float(avg_late),
+				debts=self.debts.get(customer) or [],
+				today=self.on_date,
 				promises_broken=(self.promises.get(customer) or {}).get("broken", 0),
 				amount=total,
 				days_overdue=oldest,
@@ -161,34 +165,43 @@ class _Grader:
 				blacklisted=customer in self.blacklisted,
 				disputed=bool(case and case.disputed),
 			),
-			bands=self.bands,
+			self.weights,
+			self.bands,
 		)
 
 
 def _blacklisted(customers: list[str], on_date: date) -> set[str]:
-	"""The customers listed on the blacklist that day (the list is short: read whole, not by customer)."""
+	"""The customers listed on the blacklist that day: by name, or by the ID number or a phone of one of
+	their debts (R-G4). The list is short: read whole, then the debtors' identifiers if it names any."""
+	from collections_module.policy import identity
 	from collections_module.policy import stock_lock as sl
 
 	if not customers:
 		return set()
-	wanted = set(customers)
-	rows = frappe.db.sql(
-		"""select customer, status, start_date, expiry_date from `tabBlacklist Entry`
-		where status in %(states)s""",
+	entries = frappe.db.sql(
+		"""select customer, id_number, phone, status, start_date, expiry_date
+		from `tabBlacklist Entry` where status in %(states)s""",
 		{"states": (sl.BL_ACTIVE, sl.BL_REMOVAL_PROPOSED)},
 		as_dict=True,
 	)
-	return {
-		r.customer
-		for r in rows
-		if r.customer in wanted
-		and sl.blacklist_in_force(
-			r.status,
-			getdate(r.start_date) if r.start_date else None,
-			getdate(r.expiry_date) if r.expiry_date else None,
-			on_date,
-		)
-	}
+	for e in entries:
+		e.start_date = getdate(e.start_date) if e.start_date else None
+		e.expiry_date = getdate(e.expiry_date) if e.expiry_date else None
+	entries = [e for e in entries if identity.in_force(e, on_date)]
+	wanted = set(customers)
+	listed = {e.customer for e in entries if e.customer in wanted}
+	by_person = [e for e in entries if e.id_number or e.phone]
+	if by_person:
+		debt = frappe.qb.DocType("Debt")
+		for d in (
+			frappe.qb.from_(debt)
+			.select(debt.customer, debt.id_number, debt.phones)
+			.where(debt.customer.isin(customers) & (debt.id_number.isnotnull() | debt.phones.isnotnull()))
+			.run(as_dict=True)
+		):
+			if d.customer not in listed and identity.matches(by_person, d):
+				listed.add(d.customer)
+	return listed
 
 
 def _plan_case(key, case, reopen, lines, ctx: _RunContext):
@@ -267,8 +280,9 @@ def _plan_case(key, case, reopen, lines, ctx: _RunContext):
 
 
 def _plan_legal_reviews(plans: list[CasePlan], grader: "_Grader", settings) -> list[tuple[str, str, tuple]]:
-	"""Open cases whose customer cannot be reached or broke promises N times (settings) are proposed
-	for a legal review (R-F4), once: a case that has had a legal action is not proposed again."""
+	"""Open cases whose customer cannot be reached or broke promises N times (settings), or overdue
+	beyond the legal-review days (settings), are proposed for a legal review (R-F4, R-E3), once: a case
+	that has had a legal action is not proposed again."""
 	from collections_module.policy import legal
 
 	threshold = settings.legal_review_broken_promises or 0
@@ -280,6 +294,8 @@ def _plan_legal_reviews(plans: list[CasePlan], grader: "_Grader", settings) -> l
 		propose, template, args = legal.propose_legal_review(
 			p.case.filtering_class == grading.LOST_CONTACT, broken, threshold
 		)
+		if not propose:  # long overdue (R-E3): beyond the settings' days, whatever else is known
+			propose, template, args = grading.legal_review_proposal(p.oldest_days, grader.weights)
 		if propose:
 			candidates.append((p.case.name, template, args))
 	if not candidates:

@@ -198,18 +198,6 @@ def _receipts(pe, *fields):
 	)
 
 
-def payments_received(customers: list[str], since: date, until: date) -> list[dict]:
-	"""Receipts of these customers between two dates, in company currency (party, company, date, amount)."""
-	if not customers:
-		return []
-	pe = frappe.qb.DocType("Payment Entry")
-	return (
-		_receipts(pe, pe.posting_date, pe.base_received_amount)
-		.where(pe.party.isin(sorted(customers)) & (pe.posting_date >= since) & (pe.posting_date <= until))
-		.run(as_dict=True)
-	)
-
-
 def open_debts(customers: list[str] | None = None) -> dict[tuple[str, str], list[TermDue]]:
 	"""Debts handed in for collection (not ERPNext invoices), still open, per (customer, company): each
 	one term due on its due date, for its outstanding (kept in the company currency)."""

@@ -7,6 +7,8 @@ from frappe.model.document import Document
 from frappe.utils import add_days, date_diff, flt, getdate, nowdate
 
 from collections_module.guards import invariant_key
+from collections_module.integrations.erpnext.blacklist_guard import entry_in_force
+from collections_module.policy import identity
 
 LIVE = "Open"
 
@@ -79,10 +81,15 @@ class Debt(Document):
 	def before_insert(self):
 		self.customer = self.customer or debtor_customer(self)
 
+	def after_insert(self):
+		list_blacklisted_debtor(self)
+
 	def on_update(self):
 		from collections_module.collection_cases.ladder.jobs import run
 		from collections_module.intake.batches import debt_arrived
+		from collections_module.integrations.erpnext.recoveries import rebuild
 
+		rebuild([self.customer])  # its repayments are recoveries: promises and plans settle on them
 		# the case follows the debt at once, like a posting of the ledger (no tasks: the daily run's)
 		run(customers=[self.customer], follow_ups=False, reminders=False)
 		case = frappe.db.get_value(
@@ -90,6 +97,7 @@ class Debt(Document):
 		)
 		if case and case != self.collection_case:
 			self.db_set("collection_case", case, update_modified=False)
+		rebuild([self.customer])  # and of the case the run opened
 		if self.intake_batch:
 			debt_arrived(self.intake_batch)
 
@@ -106,9 +114,7 @@ def debtor_customer(debt) -> str:
 		)
 		if known:
 			return known
-	name = debt.debtor_name.strip()
-	if frappe.db.exists("Customer", name):  # a namesake: keep them apart by the account number
-		name = f"{name} · {debt.account_no}"
+	name = debtor_customer_name(debt.debtor_name, debt.id_number, debt.account_no)
 	customer = frappe.get_doc(
 		{
 			"doctype": "Customer",
@@ -121,6 +127,76 @@ def debtor_customer(debt) -> str:
 	customer.flags.ignore_permissions = True
 	customer.insert()
 	return customer.name
+
+
+def debtor_customer_name(debtor_name: str, id_number: str | None, account_no: str | None) -> str:
+	"""The debtor's name, told apart from a customer of the same name by the ID number's last digits or
+	a number (R-G5) — never by the client's account number, which every desk user reading customers
+	would see."""
+	avoid = [account_no] if account_no else []
+	base = identity.customer_name_for(debtor_name, None, [], avoid=avoid)
+	customer = frappe.qb.DocType("Customer")
+	taken = (
+		frappe.qb.from_(customer)
+		.select(customer.name, customer.customer_name)
+		.where(customer.name.like(f"{base}%") | customer.customer_name.like(f"{base}%"))
+		.run()
+	)
+	return identity.customer_name_for(
+		debtor_name, id_number, [n for row in taken for n in row if n], avoid=avoid
+	)
+
+
+def list_blacklisted_debtor(debt):
+	"""A debtor whose ID number or phone is on the blacklist (R-G4) is that listing's person: a listing
+	that names no customer yet is given the debtor's, so the customer is refused sales and graded like
+	a listed customer; either way the debt says which listing it matches."""
+	from collections_module.policy import stock_lock as sl
+
+	if not (debt.id_number or debt.phones):
+		return
+	entries = frappe.get_all(
+		"Blacklist Entry",
+		filters={"status": ["in", [sl.BL_ACTIVE, sl.BL_REMOVAL_PROPOSED]]},
+		or_filters={"id_number": ["is", "set"], "phone": ["is", "set"]},
+		fields=["name", "customer", "id_number", "phone", "status", "start_date", "expiry_date"],
+	)
+	for e in entries:
+		e.start_date, e.expiry_date = _date(e.start_date), _date(e.expiry_date)
+	debtor = identity.Debtor(debt.customer, debt.id_number, debt.phones or "")
+	found = identity.matches(entries, debtor, getdate(nowdate()))
+	listed = any(e.customer == debt.customer for e in found) or bool(
+		debt.customer and entry_in_force(debt.customer)
+	)
+	for entry in found:
+		keys = ", ".join(_(k) for k in identity.matched_by(entry, debtor))
+		if not entry.customer and debt.customer and not listed:
+			frappe.db.set_value(
+				"Blacklist Entry",
+				entry.name,
+				{
+					"customer": debt.customer,
+					"customer_name": frappe.db.get_value("Customer", debt.customer, "customer_name"),
+				},
+				update_modified=False,
+			)
+			frappe.get_doc("Blacklist Entry", entry.name).add_comment(
+				"Info",
+				_("Debt {0}: its debtor matches this listing by {1}, so customer {2} is listed.").format(
+					debt.name, keys, debt.customer
+				),
+			)
+			listed = True
+		debt.add_comment(
+			"Info",
+			_("The debtor matches blacklist entry {0} by {1}: the customer is treated as listed.").format(
+				entry.name, keys
+			),
+		)
+
+
+def _date(value):
+	return getdate(value) if value else None
 
 
 def _default(field: str, doctype: str) -> str:

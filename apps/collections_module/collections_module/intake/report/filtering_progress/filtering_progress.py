@@ -1,9 +1,10 @@
 # Copyright (c) 2026, collections_module developers and contributors
 # For license information, please see license.txt
 
-"""New-case filtering per intake batch and collector (R-E4): accounts due, done, late and at risk, and how
-many (and how much) were found contactable or lost contact. Collectors see their own cases only (the
-case's permission rules apply to the query)."""
+"""New-case filtering per intake batch and collector (R-E4): every account being filtered from its import,
+allocated or not, with its amount; accounts due, done, late and at risk, and how many (and how much)
+were found contactable or lost contact. Collectors see their own cases only (the case's permission
+rules apply to the query)."""
 
 import frappe
 from frappe import _
@@ -34,8 +35,13 @@ def execute(filters=None):
 		debt_filters = {"collection_case": ["in", [c.name for c in cases]]}
 		if filters.get("intake_batch"):
 			debt_filters["intake_batch"] = filters.intake_batch
-		for d in frappe.get_all("Debt", filters=debt_filters, fields=["collection_case", "intake_batch"]):
+		for d in frappe.get_all(
+			"Debt", filters=debt_filters, fields=["collection_case", "intake_batch"], order_by="creation asc"
+		):
 			batch_of.setdefault(d.collection_case, d.intake_batch)
+	# every case being filtered counts, allocated or not; only a batch filter leaves others out
+	if filters.get("intake_batch"):
+		cases = [c for c in cases if c.name in batch_of]
 	rows = [
 		filtering.FilteringRow(
 			account=c.name,
@@ -43,19 +49,22 @@ def execute(filters=None):
 			deadline=getdate(c.filtering_deadline),
 			classification=c.filtering_class or None,
 			done_on=getdate(c.filtering_done_on) if c.filtering_done_on else None,
-			group=(batch_of.get(c.name) or "")
-			if group_by == "Intake Batch"
-			else (c.collector or _("(nobody)")),
+			group=batch_of.get(c.name) or NO_BATCH,
+			collector=c.collector or None,
 		)
 		for c in cases
-		if c.name in batch_of
 	]
+	by = "group" if group_by == "Intake Batch" else "collector"
 	data = []
-	for group, p in filtering.progress_by(rows, getdate(nowdate())).items():
+	for group, p in filtering.progress_by(rows, getdate(nowdate()), by=by).items():
 		data.append(
 			{
-				"group": group,
+				"group": _(group) if group in (filtering.UNALLOCATED, NO_BATCH) else group,
 				"accounts": p.total.count,
+				"amount": p.total.amount,
+				"allocated": p.allocated.count,
+				"unallocated": p.unallocated.count,
+				"unallocated_amount": p.unallocated.amount,
 				"done": p.done.count,
 				"due": p.due.count,
 				"late": p.late.count,
@@ -69,6 +78,9 @@ def execute(filters=None):
 	return columns(group_by), data
 
 
+NO_BATCH = "No Intake Batch"
+
+
 def columns(group_by: str) -> list[dict]:
 	first = (
 		{
@@ -79,11 +91,10 @@ def columns(group_by: str) -> list[dict]:
 			"width": 160,
 		}
 		if group_by == "Intake Batch"
-		else {
+		else {  # a collector, or the accounts not allocated yet
 			"fieldname": "group",
 			"label": _("Collector"),
-			"fieldtype": "Link",
-			"options": "User",
+			"fieldtype": "Data",
 			"width": 200,
 		}
 	)
@@ -92,6 +103,10 @@ def columns(group_by: str) -> list[dict]:
 	return [
 		first,
 		{"fieldname": "accounts", "label": _("Accounts"), **count},
+		{"fieldname": "amount", "label": _("Amount"), **money},
+		{"fieldname": "allocated", "label": _("Allocated"), **count},
+		{"fieldname": "unallocated", "label": _("Not Allocated"), **count},
+		{"fieldname": "unallocated_amount", "label": _("Amount Not Allocated"), **money},
 		{"fieldname": "done", "label": _("Filtered"), **count},
 		{"fieldname": "due", "label": _("Due By Today"), **count},
 		{"fieldname": "late", "label": _("Late"), **count},
