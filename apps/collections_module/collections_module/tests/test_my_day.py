@@ -111,6 +111,11 @@ class TestMyDay(CollectionsTestCase):
 		good = open_case(payer)
 		good.update({"collector": COLLECTOR, "verified": 1, "debtor_timezone": SH})
 		good.save(ignore_permissions=True)
+		# the case was open when the promise was made and kept (a recovery is money paid on an open case)
+		frappe.db.sql(
+			"update `tabCollection Case` set creation = %s where name = %s",
+			(add_days(today(), -10), good.name),
+		)
 		contact_log(
 			good,
 			local_time(SH, -8, 10),  # 10:00 in Shanghai, a day earlier in some system time zones
