@@ -65,6 +65,7 @@ ACCESS: dict[str, Rule] = {
 	"Collection Case": Rule("case"),
 	"Collection Case Invoice": Rule("parent"),
 	"Collection Case Reassignment": Rule("parent"),
+	"Collection Case Excluded Collector": Rule("parent"),
 	"Collection Case Stage Log": Rule("parent"),
 	"Collection Contact Point": Rule("parent"),
 	"Collection Policy": Rule("all"),

@@ -173,6 +173,7 @@ permission_query_conditions = {
 			"Collection Case Stage Log",
 			"Collection Contact Point",
 			"Collection Case Reassignment",
+			"Collection Case Excluded Collector",
 			"Repayment Plan Installment",
 			"Visit Record Collector",
 			"Stock Release Pass",

@@ -240,6 +240,7 @@ CHILD_PARENTS = {
 	"Collection Contact Point": "Collection Case",
 	"Collection Case Reassignment": "Collection Case",
 	"Legal Action Cost": "Legal Action",
+	"Collection Case Excluded Collector": "Collection Case",
 	"Repayment Plan Installment": "Repayment Plan",
 	"Visit Record Collector": "Visit Record",
 	"Stock Release Pass": "Stock Release Lock",

@@ -5,6 +5,7 @@ Frappe's Assignment Rule gives documents round-robin or by load, but it cannot h
 capacity in cases and amount, nor who may work which client and region; the policy core
 (policy/allocation.py) does, and this module stores its result as Frappe's own ToDo assignments."""
 
+import dataclasses
 from collections import defaultdict
 
 import frappe
@@ -65,21 +66,73 @@ def collectors() -> list[al.Collector]:
 
 
 def batch_cases(batch: str) -> list[al.Case]:
-	"""The open, unallocated cases of a batch's debts (one case per debtor and company)."""
+	"""The open, unallocated cases of a batch's debts (one case per debtor and company), with the rules
+	set on each case in the desk (lowest collector level, preferred and excluded collectors)."""
 	debt = frappe.qb.DocType("Debt")
 	case = frappe.qb.DocType(CASE)
 	rows = (
 		frappe.qb.from_(debt)
 		.join(case)
 		.on(case.name == debt.collection_case)
-		.select(case.name, debt.client, debt.region, case.total_outstanding)
+		.select(
+			case.name,
+			debt.client,
+			debt.region,
+			case.total_outstanding,
+			case.min_collector_level,
+			case.preferred_collector,
+		)
 		.where((debt.intake_batch == batch) & (case.status != "Closed") & case.collector.isnull())
 		.run(as_dict=True)
 	)
+	names = sorted({r.name for r in rows})
+	excluded = defaultdict(set)
+	clients = defaultdict(set)  # every client of the case's debts, not only this batch's
+	if names:
+		for parent, user in frappe.db.sql(
+			"""select parent, collector from `tabCollection Case Excluded Collector`
+			where parenttype = %(doctype)s and parent in %(names)s""",
+			{"doctype": CASE, "names": names},
+		):
+			excluded[parent].add(user)
+		for name, client in frappe.db.sql(
+			"select collection_case, client from `tabDebt` where collection_case in %(names)s and status = 'Open'",
+			{"names": names},
+		):
+			clients[name].add(client or "")
 	seen = {}
 	for r in rows:
-		seen.setdefault(r.name, al.Case(r.name, r.client or "", r.region or "", flt(r.total_outstanding)))
+		others = sorted(clients[r.name] - {r.client or ""})
+		seen.setdefault(
+			r.name,
+			al.Case(
+				r.name,
+				r.client or "",
+				r.region or "",
+				flt(r.total_outstanding),
+				min_level=r.min_collector_level or None,
+				excluded=frozenset(excluded[r.name]),
+				preferred=r.preferred_collector or None,
+			),
+		)
+		seen[r.name] = _with_other_clients(seen[r.name], others)
 	return list(seen.values())
+
+
+def _with_other_clients(case: al.Case, others: list[str]) -> al.Case:
+	"""A debtor owing several clients is worked by one collector who may work every one of them: the
+	case is offered only to those (the policy core checks one client; the others narrow the pool)."""
+	if not others:
+		return case
+	works = defaultdict(set)
+	for parent_user, client in frappe.db.sql(
+		"""select p.user, c.client from `tabCollector Profile` p
+		left join `tabCollector Profile Client` c on c.parent = p.name and c.parenttype = 'Collector Profile'"""
+	):
+		works[parent_user].add(client)
+	# a profile naming no client works every client
+	refused = {u for u, cl in works.items() if (cl - {None}) and not set(others) <= cl}
+	return dataclasses.replace(case, excluded=frozenset(case.excluded) | refused)
 
 
 def propose(batch: str) -> dict:

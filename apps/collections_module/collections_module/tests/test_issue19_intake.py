@@ -16,8 +16,10 @@ from collections_module.integrations.erpnext.blacklist_guard import CustomerBlac
 from collections_module.policy import filtering, grade_settings, roles
 from collections_module.tests.utils import (
 	ROLE_USERS,
+	SECOND_COLLECTOR,
 	CollectionsTestCase,
 	company,
+	ensure_user,
 	local_time,
 	make_customer,
 	make_invoice,
@@ -381,3 +383,45 @@ class TestIssue19Intake(CollectionsTestCase):
 				self.assertNotIn("SECRET", text)
 			names.append(customer.customer_name)
 		self.assertEqual(names, [f"{existing} (ID …1234)", f"{existing} (2)"])
+
+
+class TestAllocationRulesFromTheDesk(CollectionsTestCase):
+	"""Issue 19 item 5: a case's allocation rules come from the desk — lowest level, preferred and excluded
+	collectors — and a debtor owing two clients goes only to a collector who may work both."""
+
+	def test_case_rules_and_every_client_of_the_debtor_reach_the_proposal(self):
+		from collections_module.intake.allocation import batch_cases
+
+		batch = make_batch()
+		debt = make_debt(batch)
+		case = frappe.db.get_value("Debt", debt.name, "collection_case")
+		other = "_CM Issue 19 Partner"
+		if not frappe.db.exists("Collection Client", other):
+			frappe.get_doc({"doctype": "Collection Client", "client_name": other}).insert(
+				ignore_permissions=True
+			)
+		customer = frappe.db.get_value("Debt", debt.name, "customer")
+		second = make_debt(None, client=other, customer=customer)
+		self.assertEqual(frappe.db.get_value("Debt", second.name, "collection_case"), case)
+		only_bank = ensure_user("cm.alloc.onlybank@example.com", roles.COLLECTOR)
+		frappe.db.delete("Collector Profile", {"user": only_bank})
+		frappe.get_doc(
+			{
+				"doctype": "Collector Profile",
+				"user": only_bank,
+				"team": "_CM Issue 19",
+				"active": 1,
+				"clients": [{"client": CLIENT}],
+			}
+		).insert(ignore_permissions=True)
+		frappe.set_user(ROLE_USERS[roles.SUPERVISOR])
+		doc = frappe.get_doc("Collection Case", case)
+		doc.min_collector_level = 2
+		doc.preferred_collector = ROLE_USERS[roles.COLLECTOR]
+		doc.append("excluded_collectors", {"collector": SECOND_COLLECTOR})
+		doc.save()
+		frappe.set_user("Administrator")
+		(got,) = [c for c in batch_cases(batch) if c.id == case]
+		self.assertEqual((got.min_level, got.preferred), (2, ROLE_USERS[roles.COLLECTOR]))
+		self.assertIn(SECOND_COLLECTOR, got.excluded)
+		self.assertIn(only_bank, got.excluded)  # works the bank, not the partner the debtor also owes
