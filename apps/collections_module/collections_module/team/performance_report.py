@@ -21,9 +21,19 @@ def period(filters) -> tuple:
 	return start, end
 
 
+def company_of(filters) -> str | None:
+	"""The company the figures are for: amounts of companies in different currencies are never summed,
+	so the reports are per company (the user's default when none is chosen)."""
+	return (
+		filters.get("company")
+		or frappe.defaults.get_user_default("Company")
+		or frappe.defaults.get_global_default("company")
+	)
+
+
 def figures(filters) -> Figures:
 	start, end = period(filters)
-	return gather(start, end, filters.get("company"))
+	return gather(start, end, company_of(filters))
 
 
 def formulas() -> str:
@@ -35,8 +45,9 @@ def formulas() -> str:
 		_("Target achievement = received ÷ target."),
 		_("Efficiency = received per effective contact, and cases closed per working day."),
 		_(
-			"A payment counts for the collector holding the case on the payment's date; a debt's repayment counts on its repayment date."
+			"Received = the recovery ledger: the part of each receipt that paid what was overdue on its date, for the collector holding the case that day; a case counts once in a collector's base, at its overdue amount when they first held it in the period."
 		),
+		_("Targets are monthly; a period cutting a month takes its share by working days."),
 	]
 	return "<br>".join(frappe.utils.escape_html(line) for line in lines)
 

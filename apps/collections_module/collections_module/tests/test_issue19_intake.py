@@ -202,6 +202,8 @@ class TestIssue19Intake(CollectionsTestCase):
 		filtering_call(case.name, 10, filtering.CONTACTS, "No Answer")
 		self.assertFalse(frappe.db.get_value("Collection Case", case.name, "filtering_class"))  # amount
 		set_value("Collection Case", case.name, "checked_amount", 1)
+		# the checklist completed: the calls already made class the case at once
+		self.assertEqual(frappe.db.get_value("Collection Case", case.name, "filtering_class"), "Contactable")
 		filtering_call(case.name, 11, filtering.COMMITTEE, "No Answer")
 		frappe.set_user("Administrator")
 		done = frappe.db.get_value(

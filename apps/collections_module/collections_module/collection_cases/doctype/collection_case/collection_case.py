@@ -171,6 +171,14 @@ class CollectionCase(Document):
 			self.notify_dispute()
 		if before is not None and self.collector and (before.collector or None) != self.collector:
 			self.move_follow_ups(before.collector)
+		checklist = ("checked_name", "checked_id_number", "checked_phones", "checked_employer")
+		checklist += ("checked_addresses", "checked_amount")
+		if before is not None and self.filtering_deadline and any(
+			bool(before.get(f)) != bool(self.get(f)) for f in checklist
+		):
+			from collections_module.intake.allocation import update_filtering
+
+			update_filtering(self.name)  # the checklist completed: the calls made can class the case
 		if before is not None and (before.collector or None) != (self.collector or None):
 			from collections_module.integrations.erpnext.recoveries import rebuild
 

@@ -9,7 +9,7 @@ from frappe import _
 
 from collections_module.policy import legal
 from collections_module.team.outcomes import outcomes
-from collections_module.team.performance_report import period
+from collections_module.team.performance_report import company_of, period
 
 GROUPS = {
 	"Policy": "policy",
@@ -24,7 +24,7 @@ def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	start, end = period(filters)
 	by = GROUPS.get(filters.get("group_by") or "Policy", "policy")
-	rows = outcomes(start, end, filters.get("company"))
+	rows = outcomes(start, end, company_of(filters))
 	data = [_row(o.key or _("(none)"), o) for o in legal.outcome_rows(rows, by)]
 	if data:
 		data.append({**_row(_("Total"), legal.outcome_total(rows)), "bold": 1})
