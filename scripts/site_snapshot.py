@@ -14,7 +14,15 @@ import sys
 import frappe
 
 KINDS = ("DocType", "Report", "Page", "Print Format", "Number Card", "Dashboard Chart", "Workspace")
-MODULES = ("Collections Module", "Collection Cases", "Contact Conduct", "Statements and Letters", "Enforcement", "Intake", "Team")
+MODULES = (
+	"Collections Module",
+	"Collection Cases",
+	"Contact Conduct",
+	"Statements and Letters",
+	"Enforcement",
+	"Intake",
+	"Team",
+)
 SKIP = {"modified", "modified_by", "module", "_user_tags", "_comments", "_assign", "_liked_by", "_seen"}
 
 
@@ -26,12 +34,18 @@ def snapshot() -> dict:
 		out["records"][dt] = len(rows)
 		h = hashlib.sha256()
 		for r in rows:
-			h.update(json.dumps({k: v for k, v in r.items() if k not in SKIP}, default=str, sort_keys=True).encode())
+			h.update(
+				json.dumps(
+					{k: v for k, v in r.items() if k not in SKIP}, default=str, sort_keys=True
+				).encode()
+			)
 		out["digest"][dt] = h.hexdigest()
 	for kind in KINDS:
 		for r in frappe.get_all(kind, filters={"module": ["in", MODULES]}, fields=["name", "module"]):
 			out["artifacts"][f"{kind}: {r.name}"] = r.module
-	out["module_defs"] = sorted(frappe.get_all("Module Def", filters={"app_name": "collections_module"}, pluck="name"))
+	out["module_defs"] = sorted(
+		frappe.get_all("Module Def", filters={"app_name": "collections_module"}, pluck="name")
+	)
 	return out
 
 
@@ -44,18 +58,26 @@ def main():
 	finally:
 		frappe.destroy()
 	json.dump(snap, open(path, "w"), indent=1, sort_keys=True)
-	print(f"{sum(snap['records'].values())} records in {len(snap['records'])} DocTypes; {len(snap['artifacts'])} artifacts")
+	print(
+		f"{sum(snap['records'].values())} records in {len(snap['records'])} DocTypes; {len(snap['artifacts'])} artifacts"
+	)
 	if "--compare" in sys.argv:
 		before = json.load(open(sys.argv[sys.argv.index("--compare") + 1]))
-		lost = {dt: (n, snap["records"].get(dt)) for dt, n in before["records"].items() if snap["records"].get(dt) != n}
+		lost = {
+			dt: (n, snap["records"].get(dt))
+			for dt, n in before["records"].items()
+			if snap["records"].get(dt) != n
+		}
 		changed = [dt for dt, d in before["digest"].items() if snap["digest"].get(dt) != d]
 		missing = [a for a in before["artifacts"] if a not in snap["artifacts"]]
 		print("records changed in number:", lost or "none")
 		print("records changed in content:", changed or "none")
 		print("artifacts missing:", missing or "none")
-		moved = sorted({(before["artifacts"][a], snap["artifacts"].get(a)) for a in before["artifacts"]})
 		print("modules:", before["module_defs"], "->", snap["module_defs"])
-		print("artifacts by module after:", {m: sum(1 for v in snap["artifacts"].values() if v == m) for m in MODULES})
+		print(
+			"artifacts by module after:",
+			{m: sum(1 for v in snap["artifacts"].values() if v == m) for m in MODULES},
+		)
 		sys.exit(1 if lost or changed or missing else 0)
 
 

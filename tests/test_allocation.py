@@ -34,7 +34,7 @@ def test_reason_names_the_client_and_the_load_before_and_after():
 def test_amount_capacity_shows_in_the_reason_when_it_binds():
 	li = Collector("li", capacity_cases=100, capacity_amount=10_000, open_amount=6_000)
 	a = allocate([li], [Case("C1", client="ACME", amount=3_000)]).by_case["C1"]
-	assert a.text == "eligible: works client ACME, load 6000.0 → 9000.0 of 10000.0 in amount"
+	assert a.text == "eligible: works client ACME, load 6,000.00 → 9,000.00 of 10,000.00 in amount"
 
 
 def test_no_capacity_set_is_said():
@@ -806,3 +806,12 @@ def test_violations_find_every_kind_in_one_proposal():
 		"a would hold 6 cases, over the capacity of 1.",
 		"a would hold 180.00 in amount, over the capacity of 100.00.",
 	]
+
+
+def test_reasons_show_amounts_as_people_read_them():
+	from collections_module.policy.allocation import Assignment, reason_text
+	from collections_module.policy.allocation_rules import ALLOCATED_AMOUNT
+
+	a = Assignment("C1", "u1", ALLOCATED_AMOUNT, ("Bank", 13640.0, 19360.0, 45000.0))
+	text = reason_text(a, lambda t: t)
+	assert "13,640.00" in text and "45,000.00" in text and "13640.0" not in text

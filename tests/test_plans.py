@@ -21,7 +21,7 @@ def test_installments_paid_in_due_order_and_on_time():
 
 def test_missed_installment_breaks_the_plan_after_grace():
 	on = D + timedelta(days=2)
-	assert [x.status for x in p.installment_states(_plan(), [], on, grace_days=3)][0] == p.LATE
+	assert p.installment_states(_plan(), [], on, grace_days=3)[0].status == p.LATE
 	s = p.installment_states(_plan(), [], D + timedelta(days=4), grace_days=3)
 	assert s[0].status == p.MISSED and p.plan_outcome(s) == p.BROKEN
 	assert p.first_missed(s).due_date == D

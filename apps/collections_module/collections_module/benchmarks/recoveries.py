@@ -49,15 +49,37 @@ def make_ledger(invoices: int, seed: int = 19) -> list[str]:
 		ple.append((f"{PREFIX}P{i:07d}a", "Sales Invoice", name, name, customer, company, posted, 1000.0))
 		if i % 2:
 			paid_on = add_days(due, rnd.randint(-5, 20))
-			ple.append((f"{PREFIX}P{i:07d}b", "Payment Entry", f"{PREFIX}PE{i:07d}", name, customer, company, paid_on, -500.0))
+			ple.append(
+				(
+					f"{PREFIX}P{i:07d}b",
+					"Payment Entry",
+					f"{PREFIX}PE{i:07d}",
+					name,
+					customer,
+					company,
+					paid_on,
+					-500.0,
+				)
+			)
 	_rows("Sales Invoice", ["name", "customer", "company", "posting_date", "due_date"], si)
-	fields = ["name", "voucher_type", "voucher_no", "against_voucher_no", "party", "company", "posting_date", "amount"]
+	fields = [
+		"name",
+		"voucher_type",
+		"voucher_no",
+		"against_voucher_no",
+		"party",
+		"company",
+		"posting_date",
+		"amount",
+	]
 	_rows(
 		"Payment Ledger Entry",
 		[*fields, "against_voucher_type", "party_type", "delinked"],
 		[(*r, "Sales Invoice", "Customer", 0) for r in ple],
 	)
-	_rows("Collection Case", ["name", "customer", "company", "status", "creation_"][:4], [r[:4] for r in cases])
+	_rows(
+		"Collection Case", ["name", "customer", "company", "status", "creation_"][:4], [r[:4] for r in cases]
+	)
 	frappe.db.sql(
 		f"update `tabCollection Case` set creation = %s where name like '{PREFIX}%%'", add_days(today, -200)
 	)

@@ -308,4 +308,11 @@ def respects(proposal: Proposal, collectors: Iterable[Collector], cases: Iterabl
 def reason_text(a: Assignment, translate) -> str:
 	"""The assignment's reason and notes as one sentence; ``translate`` maps each template to the
 	user's language (the arguments are data: client, region, collector ids and numbers)."""
-	return "; ".join(translate(t).format(*args) for t, args in ((a.reason, a.args), *a.notes))
+	return "; ".join(
+		translate(t).format(*(_shown(x) for x in args)) for t, args in ((a.reason, a.args), *a.notes)
+	)
+
+
+def _shown(x):
+	"""An amount as people read it (13,640.00, not 13640.0); other arguments as they are."""
+	return f"{x:,.2f}" if isinstance(x, float) else x

@@ -12,8 +12,8 @@ def acknowledge(review: str, comment: str | None = None) -> None:
 
 
 @frappe.whitelist()
-def recovered_this_month(filters: str | dict | None = None) -> float:
-	"""Number Card "Recovered This Month"."""
+def recovered_this_month(filters: str | dict | None = None) -> dict:
+	"""Number Card "Recovered This Month": {"value", "fieldtype", "options"} as Frappe's card formats it."""
 	return dashboards.recovered_this_month(filters)
 
 

@@ -50,7 +50,7 @@ def recovered_this_month(filters=None):
 	them, as in Collector Performance)."""
 	today = getdate(nowdate())
 	if set(frappe.get_roles()) & LEADS:
-		return sum(recovered_by_month(get_first_day(today), today).values())
+		return _money(sum(recovered_by_month(get_first_day(today), today).values()))
 	value = flt(
 		frappe.db.sql(
 			"""select sum(amount) from `tabCollection Recovery`
@@ -58,7 +58,14 @@ def recovered_this_month(filters=None):
 			{"user": frappe.session.user, "start": get_first_day(today), "end": today},
 		)[0][0]
 	)
-	return value
+	return _money(value)
+
+
+def _money(value: float) -> dict:
+	"""The card's figure as money, in the company's currency."""
+	company = frappe.defaults.get_user_default("Company") or frappe.defaults.get_global_default("company")
+	currency = frappe.get_cached_value("Company", company, "default_currency") if company else None
+	return {"value": flt(value, 2), "fieldtype": "Currency", "options": currency}
 
 
 def recovered_vs_target(*args, **kwargs):

@@ -88,15 +88,16 @@ def row(label: dict, fig: kpi.CollectorFigures, rates: kpi.Kpis) -> dict:
 def columns(first: list[dict]) -> list[dict]:
 	money = {"fieldtype": "Currency", "width": 130}
 	count = {"fieldtype": "Int", "width": 90}
-	pct = {"fieldtype": "Percent", "width": 110}
+	pct = {"fieldtype": "Percent", "width": 110, "precision": 1}
+	# the figures a manager acts on first; the rest follow (the report's column picker hides them)
 	return [
 		*first,
-		{"fieldname": "target", "label": _("Target"), **money},
 		{"fieldname": "received", "label": _("Received"), **money},
+		{"fieldname": "target", "label": _("Target"), **money},
 		{"fieldname": "target_achievement", "label": _("Target Achievement"), **pct},
+		{"fieldname": "recovery_rate", "label": _("Recovery Rate"), **pct},
 		{"fieldname": "overdue_at_start", "label": _("Overdue Held At Start"), **money},
 		{"fieldname": "assigned_during", "label": _("Overdue Assigned During"), **money},
-		{"fieldname": "recovery_rate", "label": _("Recovery Rate"), **pct},
 		{"fieldname": "overdue_at_end", "label": _("Overdue At End"), **money},
 		{"fieldname": "receivables_at_end", "label": _("Receivables At End"), **money},
 		{"fieldname": "overdue_rate", "label": _("Overdue Rate"), **pct},
@@ -113,6 +114,7 @@ def columns(first: list[dict]) -> list[dict]:
 			"fieldname": "closed_per_working_day",
 			"label": _("Closed Per Working Day"),
 			"fieldtype": "Float",
+			"precision": 1,
 			"width": 110,
 		},
 		{"fieldname": "promises_made", "label": _("Promises Made"), **count},
@@ -121,9 +123,31 @@ def columns(first: list[dict]) -> list[dict]:
 		{"fieldname": "promise_kept_rate", "label": _("Promise Kept Rate"), **pct},
 		{"fieldname": "late_entries", "label": _("Late Entries"), **count},
 		{"fieldname": "refusals", "label": _("Contact Rule Refusals"), **count},
-		{"fieldname": "quality_score", "label": _("Call Quality Score"), "fieldtype": "Float", "width": 110},
+		{
+			"fieldname": "quality_score",
+			"label": _("Call Quality Score"),
+			"fieldtype": "Float",
+			"precision": 1,
+			"width": 110,
+		},
 	]
 
 
 def is_lead() -> bool:
 	return bool(set(frappe.get_roles()) & LEADS)
+
+
+def chart(labels: list[str], rows: list[dict]) -> dict:
+	"""Received beside the target, one bar pair per row of the report."""
+	return {
+		"data": {
+			"labels": labels,
+			"datasets": [
+				{"name": _("Received"), "values": [flt(r.get("received")) for r in rows]},
+				{"name": _("Target"), "values": [flt(r.get("target")) for r in rows]},
+			],
+		},
+		"type": "bar",
+		"fieldtype": "Currency",
+		"height": 240,
+	}

@@ -488,7 +488,7 @@ class TestWorkspaceCards(CollectionsTestCase):
 
 		month = gather(get_first_day(nowdate()), nowdate()).collectors.get(COLLECTOR)
 		self.assertEqual(
-			desk_call("collections_module.team.api.recovered_this_month"),
+			desk_call("collections_module.team.api.recovered_this_month")["value"],
 			month.received if month else 0,
 		)
 		frappe.set_user(WAREHOUSE_USER)

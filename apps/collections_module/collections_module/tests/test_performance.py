@@ -201,3 +201,21 @@ class TestRefusalsAreCounted(CollectionsTestCase):
 			frappe.db.delete("Contact Refusal", {"collection_case": case.name})
 			frappe.db.set_single_value("Collection Settings", "require_verification", required)
 			frappe.db.commit()
+
+
+class TestReportsReadable(CollectionsTestCase):
+	def test_kpi_reports_chart_received_beside_target_by_name_with_one_decimal(self):
+		"""Issue 20 (part): the KPI reports open on the figures acted on first, rates with one decimal,
+		and a chart of received beside the target labelled with people's names."""
+		frappe.set_user("cm.manager@example.com")
+		try:
+			result = run_report("Collector Performance", filters={})
+		finally:
+			frappe.set_user("Administrator")
+		names = [c["fieldname"] for c in result["columns"]][:7]
+		self.assertEqual(names[3:7], ["received", "target", "target_achievement", "recovery_rate"])
+		rates = [c for c in result["columns"] if c["fieldtype"] == "Percent"]
+		self.assertTrue(rates and all(c.get("precision") == 1 for c in rates))
+		chart = result["chart"]
+		self.assertEqual([d["name"] for d in chart["data"]["datasets"]], ["Received", "Target"])
+		self.assertFalse([label for label in chart["data"]["labels"] if "@" in label])

@@ -93,7 +93,9 @@ class TestRecoveryLedger(FrappeTestCase):
 		pay(si.name, 600)  # 400 overdue, 200 of the term not yet due
 		self.assertEqual(recovered(customer=customer), 400)
 		row = frappe.get_all(RECOVERY, filters={"customer": customer}, fields=["*"])[0]
-		self.assertEqual((row.voucher_type, row.against, row.collection_case), ("Payment Entry", si.name, case))
+		self.assertEqual(
+			(row.voucher_type, row.against, row.collection_case), ("Payment Entry", si.name, case)
+		)
 
 	def test_journal_entry_receipts_are_recoveries_and_a_cancel_takes_them_back(self):
 		customer = make_customer("Journal Receipt")

@@ -173,8 +173,10 @@ class CollectionCase(Document):
 			self.move_follow_ups(before.collector)
 		checklist = ("checked_name", "checked_id_number", "checked_phones", "checked_employer")
 		checklist += ("checked_addresses", "checked_amount")
-		if before is not None and self.filtering_deadline and any(
-			bool(before.get(f)) != bool(self.get(f)) for f in checklist
+		if (
+			before is not None
+			and self.filtering_deadline
+			and any(bool(before.get(f)) != bool(self.get(f)) for f in checklist)
 		):
 			from collections_module.intake.allocation import update_filtering
 

@@ -27,6 +27,10 @@ class LegalAction(Document):
 	It starts only once the owner approves it (Workflow); while it runs the case is in Legal status
 	and the ladder's own follow-ups stop. One live action per case, held by a unique key."""
 
+	def onload(self):
+		"""The form offers only the stages of the action's type (the server checks again)."""
+		self.set_onload("stages_by_type", {t: list(legal.STAGES[t]) for t in legal.LEGAL_TYPES})
+
 	def validate(self):
 		self.total_cost = flt(self.fees) + flt(self.commission) + flt(self.other_costs)
 		self.total_cost += sum(flt(c.amount) for c in self.get("costs") or [])
@@ -39,6 +43,10 @@ class LegalAction(Document):
 				frappe.throw(_("A legal action that has started keeps its stage; close it instead."))
 		else:
 			self.evidence_pack = self.evidence_prepared_on = None
+			if not self.amount_claimed and self.collection_case:  # what is owed, as the case states it
+				self.amount_claimed = frappe.db.get_value(
+					"Collection Case", self.collection_case, "total_outstanding"
+				)
 		if self.has_value_changed("stage") and self.stage:
 			if self.approval_state != APPROVED:
 				frappe.throw(_("A legal action starts only once the Business Owner has approved it."))

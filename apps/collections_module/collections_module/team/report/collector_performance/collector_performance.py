@@ -36,4 +36,5 @@ def execute(filters=None):
 		{"fieldname": "collector_name", "label": _("Name"), "fieldtype": "Data", "width": 140},
 		{"fieldname": "team", "label": _("Team"), "fieldtype": "Data", "width": 110},
 	]
-	return pr.columns(first), data, pr.formulas()
+	chart = pr.chart([r["collector_name"] for r in data], data)
+	return pr.columns(first), data, pr.formulas(), chart

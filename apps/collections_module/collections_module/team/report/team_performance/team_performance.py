@@ -45,4 +45,4 @@ def execute(filters=None):
 		{"fieldname": "team", "label": _("Team"), "fieldtype": "Data", "width": 140},
 		{"fieldname": "collectors", "label": _("Collectors"), "fieldtype": "Int", "width": 90},
 	]
-	return pr.columns(first), data, pr.formulas()
+	return pr.columns(first), data, pr.formulas(), pr.chart([r["team"] for r in data], data)
