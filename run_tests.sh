@@ -89,6 +89,8 @@ else
 	if ! as_owner ./env/bin/python -c "import hypothesis, freezegun" 2>/dev/null; then
 		as_owner ./env/bin/python -m pip install -q "hypothesis~=6.77.0" "freezegun~=1.2.2" || status=1
 	fi
+	# the app's static files (what `bench build --app collections_module` links): the desk loads them
+	mkdir -p "$BENCH/sites/assets" && ln -sfn "$(readlink -f "$APP_DST")/collections_module/public" "$BENCH/sites/assets/collections_module"
 	# a module map cached in Redis before the app joined the bench would hide its doctypes from the sync
 	as_owner bench --site "$SITE" clear-cache >/dev/null 2>&1 || true
 	if as_owner bench --site "$SITE" list-apps 2>/dev/null | grep -q '^collections_module'; then

@@ -59,6 +59,10 @@ fixtures = [
 	{"dt": "Workflow", "filters": [["name", "in", _WORKFLOWS]]},
 ]
 
+# Every desk view shows a person of collections by name, not e-mail (people.boot_session)
+app_include_js = ["/assets/collections_module/js/people_names.js"]
+boot_session = "collections_module.people.boot_session"
+
 # Banners on the forms of a locked customer (the refusal itself is server-side, below).
 doctype_js = {
 	"Delivery Note": "public/js/lock_banner.js",
@@ -166,6 +170,10 @@ permission_query_conditions = {
 	"Collector Profile": "collections_module.permissions.collector_profile_query",
 	"Contact Rule Exception": "collections_module.permissions.rule_exception_query",
 	"Incentive Statement": "collections_module.permissions.incentive_statement_query",
+	# ERPNext's parties: a Collector without another role reading them sees their customers' only
+	"Customer": "collections_module.party_access.customer_query",
+	"Contact": "collections_module.party_access.contact_query",
+	"Address": "collections_module.party_access.address_query",
 	# child tables follow their parent's rule, whatever path reads them
 	**dict.fromkeys(
 		[
@@ -189,6 +197,9 @@ permission_query_conditions = {
 	),
 }
 has_permission = {
+	"Customer": "collections_module.party_access.customer_has_permission",
+	"Contact": "collections_module.party_access.linked_party_has_permission",
+	"Address": "collections_module.party_access.linked_party_has_permission",
 	"Collection Case": "collections_module.permissions.collection_case_has_permission",
 	"Contact Log": "collections_module.permissions.case_record_has_permission",
 	"Visit Record": "collections_module.permissions.case_record_has_permission",

@@ -73,3 +73,26 @@ def notify(users: list[str], doctype: str, name: str, subject: str, body: str = 
 			},
 			users,
 		)
+
+
+def boot_session(bootinfo):
+	"""The names of the people of collections, so that every desk view shows a person by name (the
+	link to the user stays): the collection roles' holders and the system managers."""
+	if frappe.session.user == "Guest":
+		return
+	has_role = frappe.qb.DocType("Has Role")
+	user = frappe.qb.DocType("User")
+	rows = (
+		frappe.qb.from_(user)
+		.join(has_role)
+		.on(user.name == has_role.parent)
+		.select(user.name, user.full_name)
+		.distinct()
+		.where(
+			(has_role.parenttype == "User")
+			& has_role.role.isin([*roles.ALL, "System Manager", "Accounts Manager", "Accounts User"])
+			& (user.user_type == "System User")
+		)
+		.run()
+	)
+	bootinfo.collection_people = {name: full or name for name, full in rows}

@@ -28,14 +28,22 @@ def preview_policy(policy: str, stages: str | list) -> dict:
 
 
 @frappe.whitelist()
-def start_run() -> str:
+def start_run() -> dict:
 	"""The 'Run Today's Ladder' button: today's run on the long queue (one at a time per site)."""
-	from collections_module.collection_cases.ladder.jobs import enqueue_run
+	from collections_module.collection_cases.ladder.jobs import enqueue_run, workers_listening
 
 	if not set(frappe.get_roles()) & {roles.MANAGER, "System Manager"}:
 		frappe.throw(_("Only a collection manager can start a run."), frappe.PermissionError)
-	enqueue_run(triggered_by=frappe.session.user)
-	return _("Today's run is queued. Its progress shows here.")
+	log = enqueue_run(triggered_by=frappe.session.user)
+	if not workers_listening():
+		return {
+			"log": log,
+			"indicator": "orange",
+			"message": _(
+				"Today's run is queued, but no background worker is running on this site: it starts when one does. Ask your administrator to start the workers."
+			),
+		}
+	return {"log": log, "indicator": "green", "message": _("Today's run is queued. Its progress shows here.")}
 
 
 @frappe.whitelist()

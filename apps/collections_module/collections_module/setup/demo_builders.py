@@ -60,12 +60,12 @@ LOCKED = "Demo Redwood Builders"
 # (customer, days overdue of its invoices, amount each, collector): every stage of the standard ladder
 CUSTOMERS = [
 	("Demo Harbour Foods", [-5], 4_200, COLLECTOR),  # reminder before the due date
-	("Demo Bright Tiles", [3], 8_000, COLLECTOR),  # first week
+	("Demo Bright Tiles", [3, -20], 8_000, COLLECTOR),  # first week; a second invoice not due yet
 	("Demo Pearl Textiles", [10], 5_500, COLLECTOR),  # second week; a statement waiting
 	("Demo Summit Hardware", [20, 12], 3_000, COLLECTOR),  # daily follow-up; a credit note
-	("Demo Lotus Electronics", [29], 12_000, COLLECTOR_ZH),  # supervisor
+	("Demo Lotus Electronics", [29, -15], 12_000, COLLECTOR_ZH),  # supervisor; one not due yet
 	("Demo Jade Logistics", [40], 9_800, COLLECTOR_ZH),  # manager; a part payment
-	("Demo Golden Grain", [70], 15_000, COLLECTOR_2),  # general manager
+	("Demo Golden Grain", [70, -25], 15_000, COLLECTOR_2),  # general manager; one not due yet
 	(LOCKED, [95], 23_400, COLLECTOR),  # lock: approved, an order and a delivery held
 	("Demo Silver Lake Retail", [100], 6_600, COLLECTOR_2),  # lock proposed, waiting for the owner
 	("Demo Eastwind Trading", [130], 31_000, COLLECTOR_2),  # formal letter awaiting approval

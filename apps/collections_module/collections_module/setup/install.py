@@ -4,6 +4,7 @@ import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from collections_module.guards import ensure_key_constraints
+from collections_module.party_access import ensure_party_reads
 from collections_module.policy import grade_settings
 from collections_module.policy.ladder import DEFAULT_LADDER
 
@@ -126,6 +127,7 @@ def set_up():
 	ensure_letter_templates()
 	ensure_default_policy()
 	ensure_grade_policies()
+	ensure_party_reads()
 
 
 # Shipped contact rule sets (R-C2, R-C3), editable; the source rules are the default.

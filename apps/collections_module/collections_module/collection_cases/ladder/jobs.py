@@ -5,7 +5,7 @@ from datetime import date
 
 import frappe
 from frappe import _
-from frappe.utils import getdate, nowdate
+from frappe.utils import add_to_date, getdate, now_datetime, nowdate
 
 from collections_module.collection_cases.ladder.model import (
 	CHUNK_SIZE,
@@ -32,21 +32,85 @@ def run_job(on_date: str, triggered_by: str | None = None):
 	try:
 		run(getdate(on_date), commit=True, triggered_by=triggered_by, background=True)
 	except RunInProgress as e:
+		frappe.db.rollback()
+		for queued in frappe.get_all(RUN_LOG, filters={"status": "Queued", "run_date": on_date}, pluck="name"):
+			frappe.db.set_value(RUN_LOG, queued, {"status": "Failed", "error_details": str(e)})
+		frappe.db.commit()
 		frappe.log_error(title="Collections run skipped", message=str(e))
 
 
-def enqueue_run(on_date: str | None = None, triggered_by: str | None = None):
-	"""Start today's run on the long queue; one job per site and date is queued at a time."""
+def enqueue_run(on_date: str | None = None, triggered_by: str | None = None) -> str:
+	"""Start the day's run on the long queue, shown at once as a Queued run log; refused while a run of
+	the site is queued or running (one at a time)."""
+	from frappe.utils.background_jobs import is_job_enqueued
+
 	on_date = str(getdate(on_date or nowdate()))
+	job_id = f"collections_run::{on_date}"
+	busy = [
+		log
+		for log in frappe.get_all(
+			RUN_LOG,
+			filters={"status": ["in", ["Queued", "Running"]]},
+			fields=["name", "status", "run_date", "creation"],
+		)
+		# a log left Running by a killed run, or Queued by a job that is gone, holds nothing
+		if (log.status == "Running" and _run_in_progress())
+		or (
+			log.status == "Queued"
+			and (
+				is_job_enqueued(f"collections_run::{log.run_date}")
+				or log.creation > add_to_date(now_datetime(), minutes=-10)  # its job queued on commit
+			)
+		)
+	]
+	if busy or is_job_enqueued(job_id):
+		which = busy[0].name if busy else on_date
+		queued = not busy or busy[0].status == "Queued"
+		frappe.throw(
+			(
+				_("A collections run is already queued ({0}).")
+				if queued
+				else _("A collections run is already running ({0}).")
+			).format(which)
+			+ " "
+			+ _("Its progress shows in the run log."),
+			RunInProgress,
+			title=_("Run in progress"),
+		)
+	log = frappe.get_doc(
+		{
+			"doctype": RUN_LOG,
+			"run_date": on_date,
+			"status": "Queued",
+			"triggered_by": triggered_by or frappe.session.user,
+		}
+	).insert(ignore_permissions=True)
 	frappe.enqueue(
 		"collections_module.collection_cases.ladder.jobs.run_job",
 		queue="long",
 		timeout=3600,
-		job_id=f"collections_run::{on_date}",
+		job_id=job_id,
 		deduplicate=True,
+		enqueue_after_commit=True,
 		on_date=on_date,
 		triggered_by=triggered_by,
 	)
+	return log.name
+
+
+def _run_in_progress() -> bool:
+	key = f"{frappe.conf.db_name}:{RUN_LOCK}"
+	return not frappe.db.sql("select is_free_lock(%s)", key)[0][0] or _chunks_pending()
+
+
+def workers_listening(queue: str = "long") -> int:
+	"""How many background workers take jobs of ``queue`` (0: a queued run waits for one)."""
+	from frappe.utils.background_jobs import get_queue, get_workers
+
+	try:
+		return len(get_workers(get_queue(queue)))
+	except Exception:
+		return 0
 
 
 def _acquire_run_lock():

@@ -27,19 +27,31 @@ def _start_log(on_date: date, triggered_by: str | None, commit: bool, chunks: in
 			update_modified=False,
 		)
 
-	log = frappe.get_doc(
-		{
-			"doctype": RUN_LOG,
-			"run_date": on_date,
-			"status": "Running",
-			"started": now_datetime(),
-			"triggered_by": triggered_by or frappe.session.user,
-			"chunks_planned": chunks,
-		}
-	).insert(ignore_permissions=True)
+	# the run the button queued (shown as Queued since) is this one
+	queued = frappe.get_all(RUN_LOG, filters={"status": "Queued", "run_date": on_date}, pluck="name", limit=1)
+	if queued:
+		frappe.db.set_value(
+			RUN_LOG, queued[0], {"status": "Running", "started": now_datetime(), "chunks_planned": chunks}
+		)
+		name = queued[0]
+	else:
+		name = (
+			frappe.get_doc(
+				{
+					"doctype": RUN_LOG,
+					"run_date": on_date,
+					"status": "Running",
+					"started": now_datetime(),
+					"triggered_by": triggered_by or frappe.session.user,
+					"chunks_planned": chunks,
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
 	if commit:
 		frappe.db.commit()
-	return log.name
+	return name
 
 
 def _count_chunk(log: str, report: RunReport | None, failed: bool = False):

@@ -37,7 +37,7 @@ function preview(frm) {
 			});
 			const people = new Set([...Object.keys(r.saved.follow_ups_by_collector), ...Object.keys(r.edited.follow_ups_by_collector)]);
 			people.forEach((user) => {
-				html += `<tr><td>${esc(__("Follow-ups for {0}", [user]))}</td><td>${r.saved.follow_ups_by_collector[user] || 0}</td><td>${r.edited.follow_ups_by_collector[user] || 0}</td></tr>`;
+				html += `<tr><td>${esc(__("Follow-ups for {0}", [frappe.collections_person(user)]))}</td><td>${r.saved.follow_ups_by_collector[user] || 0}</td><td>${r.edited.follow_ups_by_collector[user] || 0}</td></tr>`;
 			});
 			html += "</tbody></table>";
 			html += `<p>${esc(__("{0} cases would be at another stage than with the saved policy.", [r.cases_moved]))}</p>`;

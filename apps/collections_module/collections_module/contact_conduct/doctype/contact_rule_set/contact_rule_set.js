@@ -35,7 +35,7 @@ function preview(frm) {
 				html += `<table class="table table-condensed"><thead><tr><th>${__("Collector")}</th><th>${__("Contacts")}</th><th>${__("Newly refused")}</th><th>${__("Newly allowed")}</th></tr></thead><tbody>`;
 				people.forEach((user) => {
 					const p = r.by_collector[user];
-					html += `<tr><td>${esc(user)}</td><td>${p.contacts}</td><td>${p.newly_refused}</td><td>${p.newly_allowed}</td></tr>`;
+					html += `<tr><td>${esc(frappe.collections_person(user))}</td><td>${p.contacts}</td><td>${p.newly_refused}</td><td>${p.newly_allowed}</td></tr>`;
 				});
 				html += "</tbody></table>";
 			}

@@ -22,7 +22,8 @@ function allocate(frm) {
 			return;
 		}
 		const esc = frappe.utils.escape_html;
-		const options = [""].concat(r.loads.map((l) => l.collector));
+		// the collector's name is shown, the user is what is stored
+		const options = [""].concat(r.loads.map((l) => ({ value: l.collector, label: l.full_name || l.collector })));
 		const d = new frappe.ui.Dialog({
 			title: __("Allocation proposal"),
 			size: "extra-large",

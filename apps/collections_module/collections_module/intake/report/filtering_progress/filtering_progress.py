@@ -10,6 +10,7 @@ import frappe
 from frappe import _
 from frappe.utils import getdate, nowdate
 
+from collections_module.bulk import full_names
 from collections_module.policy import filtering
 
 
@@ -55,11 +56,13 @@ def execute(filters=None):
 		for c in cases
 	]
 	by = "group" if group_by == "Intake Batch" else "collector"
+	progress = filtering.progress_by(rows, getdate(nowdate()), by=by)
+	names = full_names(progress) if by == "collector" else {}
 	data = []
-	for group, p in filtering.progress_by(rows, getdate(nowdate()), by=by).items():
+	for group, p in progress.items():
 		data.append(
 			{
-				"group": _(group) if group in (filtering.UNALLOCATED, NO_BATCH) else group,
+				"group": _(group) if group in (filtering.UNALLOCATED, NO_BATCH) else names.get(group, group),
 				"accounts": p.total.count,
 				"amount": p.total.amount,
 				"allocated": p.allocated.count,

@@ -7,6 +7,7 @@ period, by policy, stage of recovery, risk grade, channel or collector."""
 import frappe
 from frappe import _
 
+from collections_module.bulk import full_names
 from collections_module.policy import legal
 from collections_module.team.outcomes import outcomes
 from collections_module.team.performance_report import company_of, period
@@ -25,7 +26,9 @@ def execute(filters=None):
 	start, end = period(filters)
 	by = GROUPS.get(filters.get("group_by") or "Policy", "policy")
 	rows = outcomes(start, end, company_of(filters))
-	data = [_row(o.key or _("(none)"), o) for o in legal.outcome_rows(rows, by)]
+	groups = legal.outcome_rows(rows, by)
+	names = full_names([o.key for o in groups]) if by == "collector" else {}
+	data = [_row(names.get(o.key) or (_(o.key) if o.key else _("(none)")), o) for o in groups]
 	if data:
 		data.append({**_row(_("Total"), legal.outcome_total(rows)), "bold": 1})
 	message = _(
