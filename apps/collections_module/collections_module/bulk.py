@@ -97,7 +97,15 @@ def assign_follow_ups(doctype: str, items: list[tuple[str, list[str], str]], on_
 	(record, users, description). An open ToDo is moved to ``on_date`` with the new description; a new
 	one is written with what Frappe's assignment leaves (the 'Assigned' comment on the timeline and the
 	record's ``_assign``). People are told once per run, not here (ladder.run_log._tell_follow_ups)."""
-	wanted = {(name, user): description for name, users, description in items for user in users}
+	from collections_module.messages import in_language, languages_of
+
+	# a description given as a callable is written in each person's language
+	langs = languages_of({user for _name, users, _d in items for user in users})
+	wanted = {
+		(name, user): in_language(description, langs[user])
+		for name, users, description in items
+		for user in users
+	}
 	if not wanted:
 		return
 	names = sorted({name for name, _user in wanted})

@@ -7,6 +7,7 @@ from datetime import date
 
 import frappe
 
+from collections_module.messages import for_readers
 from collections_module.policy import roles
 
 
@@ -34,11 +35,14 @@ def role_holders() -> dict[str, list[str]]:
 	return out
 
 
-def assign_follow_up(doctype: str, name: str, users: list[str], description: str, on_date: date):
-	"""One open follow-up per user and document: a new ToDo, or the open one moved to today."""
+def assign_follow_up(doctype: str, name: str, users: list[str], description, on_date: date):
+	"""One open follow-up per user and document: a new ToDo, or the open one moved to today. The
+	description (a callable building it with _()) is written in each user's language."""
 	from frappe.desk.form.assign_to import add as assign
 
+	texts = for_readers(description, users)
 	for user in users:
+		description = texts.get(user, "")
 		open_todo = frappe.db.get_value(
 			"ToDo",
 			{"reference_type": doctype, "reference_name": name, "allocated_to": user, "status": "Open"},
@@ -58,20 +62,28 @@ def assign_follow_up(doctype: str, name: str, users: list[str], description: str
 			)
 
 
-def notify(users: list[str], doctype: str, name: str, subject: str, body: str = ""):
+def notify(users: list[str], doctype: str, name: str, subject, body=""):
+	"""A desk alert (and e-mail per the user's settings); subject and body (callables building them
+	with _()) in each user's language."""
 	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
 
-	users = sorted(set(users))
-	if users:
+	users = sorted({u for u in users if u})
+	if not users:
+		return
+	subjects, bodies = for_readers(subject, users), for_readers(body, users)
+	by_text = defaultdict(list)
+	for user in users:
+		by_text[(subjects[user], bodies[user])].append(user)
+	for (text, content), readers in by_text.items():
 		make_notification_logs(
 			{
 				"type": "Alert",
 				"document_type": doctype,
 				"document_name": name,
-				"subject": subject,
-				"email_content": body,
+				"subject": text,
+				"email_content": content,
 			},
-			users,
+			readers,
 		)
 
 

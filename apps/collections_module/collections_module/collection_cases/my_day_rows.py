@@ -1,6 +1,6 @@
 """My Day's rows: for the cases ranked, what the page shows of each (why today, the contact status now,
-the last contact, the next step, the open follow-ups, the one-click actions), and the leads' team
-summary and collector choices. Gathered for all rows at once."""
+the last contact, the next step, the open follow-ups, the debtor's phone and e-mail, the one-click
+actions), and the leads' team summary and collector choices. Gathered for all rows at once."""
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
@@ -27,6 +27,7 @@ from collections_module.contact_conduct.conduct import (
 from collections_module.messages import rule_name, tr, verdict_text
 from collections_module.policy import contact_rules as cr
 from collections_module.policy import ranking, roles
+from collections_module.policy.identity import normalise_phone, split_phones
 
 SHOWN_FIELDS = (
 	"name",
@@ -40,6 +41,9 @@ SHOWN_FIELDS = (
 	"promise_amount",
 	"promise_date",
 	"last_contact_summary",
+	"last_contact_channel",
+	"last_contact_outcome",
+	"last_contact_late",
 	"last_contact_on",
 	"next_step",
 	"next_step_date",
@@ -64,6 +68,7 @@ def _rows(shown: list, collector: str | None, today: date) -> list[dict]:
 	cases = [c for c, _r in shown]
 	contact = contact_status(cases)
 	follow_ups = _follow_ups(names, collector)
+	reach = debtor_reach(names)
 	people = full_names({c.collector for c in cases if c.collector})
 	actions = _actions()
 	words: dict[str, str] = {}
@@ -106,7 +111,7 @@ def _rows(shown: list, collector: str | None, today: date) -> list[dict]:
 				"reason": ranking.reason_text(r, t),
 				"why_today": _why_today(c, ups, today, user_date),
 				"contact": contact[c.name],
-				"last_contact": {"summary": c.last_contact_summary or "", "on": _date(c.last_contact_on)},
+				"last_contact": {"summary": last_contact_text(c, t), "on": _date(c.last_contact_on)},
 				"next_step": {"text": c.next_step or "", "date": _date(c.next_step_date)},
 				"promise": {
 					"status": c.promise_status or "",
@@ -115,6 +120,7 @@ def _rows(shown: list, collector: str | None, today: date) -> list[dict]:
 					"date": _date(c.promise_date),
 				},
 				"follow_ups": ups,
+				**reach[c.name],
 				"actions": [{**a, "values": {**a["values"], "collection_case": c.name}} for a in actions],
 			}
 		)
@@ -198,6 +204,66 @@ def _actions() -> list[dict]:
 				"doctype": "Contact Log",
 				"values": {"channel": "Phone", "direction": "Outbound", "outcome": "Promise to Pay"},
 			}
+		)
+	return out
+
+
+# The debtor's contact points of a case, the customer's own mobile and e-mail (ERPNext's, from its
+# primary contact), and the phones of the debts a client handed in on the case: one query, best first.
+REACH_QUERY = """
+	select cp.parent as case_name, 0 as source, cp.idx as idx, cp.contact_name, cp.relation, cp.flag,
+		cp.phone, cp.email
+	from `tabCollection Contact Point` cp
+	where cp.parenttype = 'Collection Case' and cp.parentfield = 'contact_points' and cp.parent in %(names)s
+	union all
+	select c.name, 1, 0, null, null, null, cu.mobile_no, cu.email_id
+	from `tabCollection Case` c join `tabCustomer` cu on cu.name = c.customer
+	where c.name in %(names)s
+	union all
+	select d.collection_case, 2, 0, null, null, null, d.phones, null
+	from `tabDebt` d where d.collection_case in %(names)s and ifnull(d.phones, '') != ''
+	order by case_name, source, idx"""
+
+
+def debtor_reach(names: list[str]) -> dict[str, dict]:
+	"""For each case, the debtor's phone and e-mail My Day offers (a tel: link, the e-mail composer):
+	the case's contact points of the debtor (relation Debtor, or none given) — Normal before Sensitive,
+	in the table's order — then the customer's mobile and e-mail, then the phones of the debts handed
+	in on the case. A point marked Do Not Contact is never offered, nor a number or address it lists.
+	``phone_contact`` names the contact point the phone is from (for the Contact Log), if any."""
+	out = {n: {"phone": None, "email": None, "phone_contact": None, "phone_relation": None} for n in names}
+	found = defaultdict(list)
+	for r in frappe.db.sql(REACH_QUERY, {"names": names}, as_dict=True):
+		found[r.case_name].append(r)
+	for name, points in found.items():
+		barred = [p for p in points if p.flag == cr.DO_NOT_CONTACT]
+		barred_phones = {normalise_phone(n) for p in barred for n in split_phones(p.phone)}
+		barred_emails = {(p.email or "").strip().lower() for p in barred}
+		usable = sorted(
+			(p for p in points if p.flag != cr.DO_NOT_CONTACT and (p.relation or "Debtor") == "Debtor"),
+			key=lambda p: (p.flag == cr.SENSITIVE, p.source, p.idx),
+		)
+		phone = next(
+			(
+				(number, p)
+				for p in usable
+				for number in split_phones(p.phone)
+				if normalise_phone(number) and normalise_phone(number) not in barred_phones
+			),
+			None,
+		)
+		if phone:
+			number, p = phone
+			out[name].update(
+				phone=number, phone_contact=p.contact_name, phone_relation=p.relation or "Debtor"
+			)
+		out[name]["email"] = next(
+			(
+				p.email.strip()
+				for p in usable
+				if (p.email or "").strip() and p.email.strip().lower() not in barred_emails
+			),
+			None,
 		)
 	return out
 
@@ -323,3 +389,16 @@ def _team_summary(scored: list) -> list[dict]:
 		),
 		key=lambda g: -g["expected"],
 	)
+
+
+def last_contact_text(case, t) -> str:
+	"""The case's last contact as the reader reads it: channel (outcome) [late entry]: the words."""
+	if not (case.last_contact_channel or case.last_contact_summary):
+		return ""
+	head = t(case.last_contact_channel) if case.last_contact_channel else ""
+	if case.last_contact_outcome:
+		head += f" ({t(case.last_contact_outcome)})"
+	if case.last_contact_late:
+		head += " [" + t("late entry") + "]"
+	words = case.last_contact_summary or ""
+	return f"{head}: {words}" if head and words else head or words

@@ -307,9 +307,9 @@ def alert_unallocated():
 			[b.team_lead] if b.team_lead else _role_users(roles.SUPERVISOR),
 			"Intake Batch",
 			b.name,
-			_("Intake batch {0} from {1}: {2} cases are still unallocated at the end of the day.").format(
-				b.name, b.client, left
-			),
+			lambda b=b, left=left: _(
+				"Intake batch {0} from {1}: {2} cases are still unallocated at the end of the day."
+			).format(b.name, b.client, left),
 		)
 
 
@@ -378,7 +378,7 @@ def alert_filtering_at_risk():
 			[lead] if lead else _role_users(roles.SUPERVISOR),
 			"Intake Batch",
 			batch,
-			_("Intake batch {0}: {1} accounts are not filtered yet, and the deadline is tomorrow.").format(
-				batch, n
-			),
+			lambda batch=batch, n=n: _(
+				"Intake batch {0}: {1} accounts are not filtered yet, and the deadline is tomorrow."
+			).format(batch, n),
 		)

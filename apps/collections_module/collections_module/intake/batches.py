@@ -60,7 +60,7 @@ def debt_arrived(batch: str):
 				[row.team_lead],
 				"Intake Batch",
 				batch,
-				_("Intake batch {0} from {1} is being imported; allocate its cases today.").format(
+				lambda: _("Intake batch {0} from {1} is being imported; allocate its cases today.").format(
 					batch, row.client
 				),
 			)

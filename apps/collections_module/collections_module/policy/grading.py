@@ -129,7 +129,10 @@ def _finite(x: float | None, default: float = 0.0) -> float:
 
 def _points(x: float) -> int:
 	"""Whole points, halves up (monotonic: a bigger x never gives fewer points)."""
-	return math.floor(max(x, 0.0) + 0.5)
+	x = max(x, 0.0)
+	if not math.isfinite(x + 0.5):  # absurd settings (points near the float limit): capped, not a crash
+		return 10**9
+	return min(math.floor(x + 0.5), 10**9)
 
 
 def _step(value: float, steps) -> float:

@@ -5,7 +5,8 @@ Invoices, Payment Entries, a credit note, a Sales Order and a Delivery Note) and
 then the daily ladder runs: customers sit at every stage of the ladder, one promise to pay was kept and
 one broken, one debt is disputed, one customer's shipments are locked (an order and a delivery held,
 the goods in stock), another lock waits for the owner, a statement waits for the customer's
-confirmation and a letter for the owner's approval, and every collector has calls due today on My Day.
+confirmation and a letter for the owner's approval, every collector has calls due today on My Day, and
+of last week's weekly reports one is submitted, one a draft and one missing (Weekly Report Status).
 One user per role, all with the password printed at the end.
 
 Running it twice changes nothing. `--remove` takes away exactly what the demo (and whoever worked in

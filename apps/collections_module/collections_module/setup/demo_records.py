@@ -1,5 +1,6 @@
 """The demo's intake batch (a client's debts, allocated and filtered) and its team records (targets, a
-reviewed call, a lawsuit with its evidence), and how remove() forgets a record."""
+reviewed call, last week's weekly reports, a lawsuit with its evidence), and how remove() forgets a
+record."""
 
 import frappe
 from frappe import _
@@ -40,6 +41,7 @@ def _intake():
 				"doctype": "Collector Profile",
 				"user": user,
 				"team": DEMO_TEAM,
+				"supervisor": SUPERVISOR,
 				"active": 1,
 				"capacity_cases": 12,
 			}
@@ -105,8 +107,8 @@ def _intake():
 
 
 def _team():
-	"""This month's targets, a reviewed call of the collector, and a lawsuit the owner approved with
-	its evidence pack, filed."""
+	"""This month's targets, a reviewed call of the collector, last week's weekly reports, and a lawsuit
+	the owner approved with its evidence pack, filed."""
 	from collections_module.enforcement.doctype.legal_action.legal_action import prepare_evidence
 
 	month = get_first_day(_today())
@@ -147,6 +149,7 @@ def _team():
 		}
 	).insert()
 	review.submit()
+	_weekly_reports()
 	if not frappe.db.exists("Supplier", LAW_FIRM):
 		frappe.get_doc(
 			{
@@ -174,6 +177,26 @@ def _team():
 	action = frappe.get_doc("Legal Action", action.name)
 	action.stage = "Filed"
 	action.save()
+
+
+def _weekly_reports():
+	"""Last week's reports (Weekly Report Status shows all three): Lin's submitted, Ana's still a draft,
+	王's missing."""
+	from collections_module.policy.weekly import previous_week
+	from collections_module.team.weekly import draft_weekly_reports
+
+	draft_weekly_reports(_today(), collectors=[COLLECTOR, COLLECTOR_2])
+	report = frappe.db.get_value(
+		"Weekly Report", {"collector": COLLECTOR, "week_start": previous_week(_today())[0]}
+	)
+	frappe.set_user(COLLECTOR)
+	try:
+		doc = frappe.get_doc("Weekly Report", report)
+		doc.notes = "Bright Tiles promised 2,000; Orchid Pharmacy broke its promise and no longer answers."
+		doc.next_week_plan = "Call Orchid Pharmacy's owner directly; send Pearl Textiles its statement again."
+		doc.submit()
+	finally:
+		frappe.set_user("Administrator")
 
 
 def _remove_team():

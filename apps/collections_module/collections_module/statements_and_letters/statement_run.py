@@ -91,14 +91,13 @@ def generate(on_date: date, dry_run: bool = False, customers: list[str] | None =
 		doc.insert()
 		if chronically_late(confirm_delays(customer, company, before=first)):
 			doc.db_set("visit_suggested", 1)
-			description = _(
-				"Confirmation of {0}'s statements is late in most recent months: plan an on-site visit."
-			)
 			assign_follow_up(
 				STATEMENT,
 				doc.name,
 				owners(customer, company, STATEMENT_LADDER[0]),
-				description.format(doc.customer_name),
+				lambda doc=doc: _(
+					"Confirmation of {0}'s statements is late in most recent months: plan an on-site visit."
+				).format(doc.customer_name),
 				on_date,
 			)
 			out.append("          visit suggested")
@@ -171,9 +170,12 @@ def follow_up(on_date: date, dry_run: bool = False, customers: list[str] | None 
 		updates = {"follow_up_stage": d.stage.name, "follow_up_stage_since": d.entered_on}
 		if d.follow_up_due:
 			updates["last_follow_up_on"] = on_date
-			description = _("Statement {0} of {1} ({2}) is not confirmed yet: follow up by {3}.").format(
-				st.name, st.customer_name, st.period, ", ".join(d.stage.channels)
-			)
+
+			def description(st=st, d=d):
+				return _("Statement {0} of {1} ({2}) is not confirmed yet: follow up by {3}.").format(
+					st.name, st.customer_name, st.period, ", ".join(_(c) for c in d.stage.channels)
+				)
+
 			assign_follow_up(
 				STATEMENT, st.name, owners(st.customer, st.company, d.stage), description, on_date
 			)
@@ -185,9 +187,9 @@ def follow_up(on_date: date, dry_run: bool = False, customers: list[str] | None 
 				[u for r in d.notify_roles for u in holders.get(r, [])],
 				STATEMENT,
 				st.name,
-				_("Statement {0} of {1} unconfirmed for {2} days: over to the supervisor.").format(
-					st.name, st.customer_name, (on_date - start).days
-				),
+				lambda st=st, days=(on_date - start).days: _(
+					"Statement {0} of {1} unconfirmed for {2} days: over to the supervisor."
+				).format(st.name, st.customer_name, days),
 			)
 		frappe.db.set_value(STATEMENT, st.name, updates, update_modified=False)
 	return out
@@ -229,14 +231,17 @@ def chase_deadlines(on_date: date, dry_run: bool = False, customers: list[str] |
 		if dry_run:
 			continue
 		due = st.prepare_by if step.owner_role == roles.COLLECTOR else st.send_by
-		what = (
-			_("prepared and submitted for review")
-			if step.owner_role == roles.COLLECTOR
-			else _("reviewed and sent")
-		)
-		text = _("Statement {0} of {1} ({2}) was to be {3} by {4}: it is late.").format(
-			st.name, st.customer_name, st.period, what, frappe.format(due, {"fieldtype": "Date"})
-		)
+
+		def text(st=st, step=step, due=due):
+			what = (
+				_("prepared and submitted for review")
+				if step.owner_role == roles.COLLECTOR
+				else _("reviewed and sent")
+			)
+			return _("Statement {0} of {1} ({2}) was to be {3} by {4}: it is late.").format(
+				st.name, st.customer_name, st.period, what, frappe.format(due, {"fieldtype": "Date"})
+			)
+
 		assign_follow_up(STATEMENT, st.name, owners(st.customer, st.company, step), text, on_date)
 		if newly:
 			from collections_module.people import role_holders

@@ -6,6 +6,7 @@ from frappe import _
 from frappe.utils import add_days, cint, flt, get_datetime, getdate, nowdate
 from frappe.utils.password import get_encryption_key
 
+from collections_module.bulk import full_names
 from collections_module.people import notify, role_holders
 from collections_module.policy import roles, sampling, weekly
 
@@ -108,12 +109,14 @@ def acknowledge(review: str, comment: str | None = None):
 # --- weekly report (周报) ----------------------------------------------------------------------------
 
 
-def draft_weekly_reports(today=None) -> int:
-	"""Monday: a draft per active collector for last week, its figures filled in; made once."""
+def draft_weekly_reports(today=None, collectors: list[str] | None = None) -> int:
+	"""Monday: a draft per active collector (or per one of ``collectors``) for last week, its figures
+	filled in; made once."""
 	from collections_module.team.performance import gather
 
 	monday, sunday = weekly.previous_week(getdate(today or nowdate()))
-	collectors = frappe.get_all("Collector Profile", filters={"active": 1}, pluck="user")
+	if collectors is None:
+		collectors = frappe.get_all("Collector Profile", filters={"active": 1}, pluck="user")
 	if not collectors:
 		return 0
 	have = set(frappe.get_all(REPORT, filters={"week_start": monday}, pluck="collector"))
@@ -179,11 +182,59 @@ def alert_missing_weekly_reports():
 			REPORT, filters={"week_start": monday, "docstatus": 0}, fields=["collector", "name"], as_list=True
 		)
 	)
-	for supervisor, late in missing_weekly_reports().items():
+	missing = missing_weekly_reports()
+	names = full_names({c for late in missing.values() for c in late})
+	for supervisor, late in missing.items():
 		notify(
 			[supervisor],
 			REPORT,
 			next((drafts[c] for c in late if c in drafts), None),
-			_("Weekly reports not submitted yet: {0}.").format(", ".join(late)),
+			_("Weekly reports not submitted yet: {0}.").format(", ".join(names.get(c, c) for c in late)),
 			"",
 		)
+
+
+SUBMITTED, DRAFT, MISSING = "Submitted", "Draft", "Missing"
+
+
+def report_status(monday) -> list[frappe._dict]:
+	"""Who owes the weekly report of the week starting ``monday``: every active collector, and whoever
+	has a report for that week. Each with their team, supervisors (the report's, else the profile's,
+	else every supervisor: ``named`` says which), status (Submitted, Draft or Missing), report and when
+	it was submitted (nothing of a submitted report changes after, so its last change is that)."""
+	reports: dict[str, frappe._dict] = {}
+	for r in frappe.get_all(
+		REPORT,
+		filters={"week_start": getdate(monday), "docstatus": ["<", 2]},
+		fields=["name", "collector", "supervisor", "docstatus", "modified"],
+		order_by="docstatus desc, modified desc",
+	):
+		reports.setdefault(r.collector, r)  # a submitted report first, else the latest draft
+	active = frappe.get_all("Collector Profile", filters={"active": 1}, pluck="user")
+	collectors = sorted(set(active) | set(reports))
+	profiles = {
+		p.user: p
+		for p in frappe.get_all(
+			"Collector Profile",
+			filters={"user": ["in", collectors or [""]]},
+			fields=["user", "team", "supervisor"],
+		)
+	}
+	reviewers = supervisors_of(collectors)
+	rows = []
+	for collector in collectors:
+		report, profile = reports.get(collector), profiles.get(collector) or frappe._dict()
+		status = MISSING if not report else SUBMITTED if report.docstatus == 1 else DRAFT
+		named = (report and report.supervisor) or profile.supervisor
+		rows.append(
+			frappe._dict(
+				collector=collector,
+				team=profile.team or "",
+				supervisors=[named] if named else reviewers.get(collector, []),
+				named=bool(named),
+				status=status,
+				weekly_report=report.name if report else None,
+				submitted_on=report.modified if status == SUBMITTED else None,
+			)
+		)
+	return rows

@@ -32,6 +32,7 @@ from collections_module.tests.utils import (
 CASE = "Collection Case"
 MY_DAY = "collections_module.collection_cases.api.get_my_day"
 DUE_TODAY = "collections_module.collection_cases.api.my_due_today"
+STAGE_CHART = "collections_module.collection_cases.dashboard_chart_source.collections_overdue_by_stage.collections_overdue_by_stage.get"
 COLLECTOR = ROLE_USERS[roles.COLLECTOR]
 SUPERVISOR = ROLE_USERS[roles.SUPERVISOR]
 SH = "Asia/Shanghai"
@@ -384,7 +385,6 @@ class TestWorkspaceCards(CollectionsTestCase):
 		return get_result(frappe.as_json(doc), filters)
 
 	def test_overdue_total_and_stage_chart_follow_record_level_security(self):
-		from frappe.desk.doctype.dashboard_chart.dashboard_chart import get as chart_data
 
 		due_case("MyDay Card Mine", amount=700)
 		due_case("MyDay Card Theirs", collector=SECOND_COLLECTOR, amount=900)
@@ -403,10 +403,17 @@ class TestWorkspaceCards(CollectionsTestCase):
 		self.assertAlmostEqual(
 			self.card_value("Collections Overdue Total"), open_total(collector=COLLECTOR), places=2
 		)
-		stages = chart_data(chart_name="Collections Overdue by Stage", refresh=1)
+		stages = desk_call(STAGE_CHART)
 		self.assertAlmostEqual(
 			sum(stages["datasets"][0]["values"]), open_total(collector=COLLECTOR), places=2
 		)
+		# the stage names in the reader's language
+		frappe.local.lang = "zh"
+		try:
+			labels = desk_call(STAGE_CHART)["labels"]
+		finally:
+			frappe.local.lang = "en"
+		self.assertFalse([label for label in labels if label.isascii()], labels)
 		frappe.set_user(SUPERVISOR)
 		self.assertAlmostEqual(self.card_value("Collections Overdue Total"), open_total(), places=2)
 		self.assertGreater(open_total(), open_total(collector=COLLECTOR))  # the collector's is only theirs
@@ -466,7 +473,12 @@ class TestWorkspaceCards(CollectionsTestCase):
 		)
 		self.assertEqual(
 			[c.chart_name for c in ws.charts],
-			["Collections Overdue by Stage", "Collections Recovered vs Target"],
+			[
+				"Collections Overdue by Stage",
+				"Collections Recovered vs Target",
+				"Collections Recovery Trend",
+				"Collections Days Sales Outstanding",
+			],
 		)
 		page = frappe.get_doc("Page", "my-day")
 		self.assertTrue(set(roles.ALL) <= {r.role for r in page.roles})

@@ -88,7 +88,7 @@ class TestPartiesWithoutPopUps(CollectionsTestCase):
 		self.addCleanup(
 			lambda: (
 				frappe.get_doc("User", COLLECTOR)
-				.update(dict(zip(("first_name", "last_name"), before)))
+				.update(dict(zip(("first_name", "last_name"), before, strict=True)))
 				.save(ignore_permissions=True)
 			)
 		)

@@ -3,6 +3,7 @@ under its own savepoint so that one failure rolls back alone and is named (never
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 import frappe
 from frappe import _
@@ -156,7 +157,7 @@ def _apply_case(plan: CasePlan, report: RunReport):
 	doc.save() if plan.case else doc.insert()
 	plan.case = frappe._dict({f: doc.get(f) for f in CASE_FIELDS})
 	if d.follow_up_due:
-		assign_follow_ups(CASE, [(doc.name, plan.owners, _follow_up_text(plan))], on_date)
+		assign_follow_ups(CASE, [(doc.name, plan.owners, partial(_follow_up_text, plan))], on_date)
 	if plan.notify:
 		_notify(plan)
 
@@ -200,7 +201,9 @@ def _store_cases(plans: list[CasePlan], report: RunReport):
 	if closed:
 		close_follow_ups(CASE, closed)
 	follow = [
-		(p.case.name, p.owners, _follow_up_text(p)) for p in fresh if p.decision and p.decision.follow_up_due
+		(p.case.name, p.owners, partial(_follow_up_text, p))
+		for p in fresh
+		if p.decision and p.decision.follow_up_due
 	]
 	assign_follow_ups(CASE, follow, on_date)
 	# a case that climbed past its follow-ups' holders: theirs close, the new stage's owners hold it

@@ -33,7 +33,9 @@ def run_job(on_date: str, triggered_by: str | None = None):
 		run(getdate(on_date), commit=True, triggered_by=triggered_by, background=True)
 	except RunInProgress as e:
 		frappe.db.rollback()
-		for queued in frappe.get_all(RUN_LOG, filters={"status": "Queued", "run_date": on_date}, pluck="name"):
+		for queued in frappe.get_all(
+			RUN_LOG, filters={"status": "Queued", "run_date": on_date}, pluck="name"
+		):
 			frappe.db.set_value(RUN_LOG, queued, {"status": "Failed", "error_details": str(e)})
 		frappe.db.commit()
 		frappe.log_error(title="Collections run skipped", message=str(e))

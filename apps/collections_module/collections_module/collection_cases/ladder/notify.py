@@ -28,7 +28,7 @@ def _propose_legal(case: str, template: str, args: tuple, managers: list[str]):
 		managers,
 		"Legal Action",
 		action.name,
-		tr("Case {0} is proposed for a legal review: {1}.", [case, tr(template, args)]),
+		lambda: tr("Case {0} is proposed for a legal review: {1}.", [case, tr(template, args)]),
 	)
 
 
@@ -65,19 +65,22 @@ def _follow_up_text(plan: CasePlan) -> str:
 def _notify(plan: CasePlan):
 	"""Desk notification (and e-mail, per the user's notification settings) to each level entered."""
 	d, case = plan.decision, plan.case
-	subject = _("Collection case {0} ({1}) reached the {2} stage: {3} days overdue, {4} overdue.").format(
-		case.name,
-		case.customer_name or plan.customer,
-		_(d.stage.name),
-		plan.oldest_days,
-		_money(plan.total, plan.company),
-	)
+
+	def subject():
+		return _("Collection case {0} ({1}) reached the {2} stage: {3} days overdue, {4} overdue.").format(
+			case.name,
+			case.customer_name or plan.customer,
+			_(d.stage.name),
+			plan.oldest_days,
+			_money(plan.total, plan.company),
+		)
+
 	notify(
 		[u for role_users in plan.notify.values() for u in role_users],
 		CASE,
 		case.name,
 		subject,
-		tr(d.reason, d.reason_args),
+		lambda: tr(d.reason, d.reason_args),
 	)
 
 

@@ -11,6 +11,7 @@ frappe.ui.form.on("Collection Case", {
 		frm.set_query("collector", () => ({ query: "frappe.core.doctype.user.user.user_query", filters: { ignore_user_type: 0 } }));
 		if (frm.is_new()) return;
 		show_contact_status(frm);
+		show_customer_overview(frm);
 		const contact_buttons = [
 			[__("Log Contact"), "Contact Log"],
 			[__("Record Visit"), "Visit Record"],
@@ -123,4 +124,128 @@ function show_grade_why(frm) {
 	const head = `${frm.doc.computed_grade} (${frm.doc.risk_score})`;
 	const text = parts.length ? `${head}: ${parts.join(", ")}` : head;
 	frm.fields_dict.grade_why.$wrapper.find(".control-value, .like-disabled-input").text(text);
+}
+
+// The customer overview: what the customer owes the company by age, the case's contacts and visits, its
+// promises, its invoices (with their PDF) and an open one-shipment pass — one call, read by the server
+// for whoever reads the case; everything shown in the reader's language, people by name.
+const OVERVIEW = "collections_module.collection_cases.overview_api";
+
+function show_customer_overview(frm) {
+	const token = (frm.__overview_token = (frm.__overview_token || 0) + 1);
+	frappe.xcall(`${OVERVIEW}.get_case_overview`, { case: frm.doc.name }).then((data) => {
+		// a newer refresh (or another case) took over the form meanwhile
+		if (token !== frm.__overview_token || !data || data.case !== frm.doc.name) return;
+		frm.dashboard.parent.find(".cm-customer-overview").remove();
+		frm.dashboard.add_section(overview_html(frm, data), __("Customer overview"), "custom cm-customer-overview");
+		frm.dashboard.show();
+		for (const p of data.stock_passes || []) frm.dashboard.add_comment(pass_text(p), "yellow", true);
+	});
+}
+
+function overview_html(frm, data) {
+	const money = (value) => format_currency(value || 0, data.currency);
+	return [
+		overview_ageing(data, money),
+		overview_timeline(data),
+		overview_promises(data, money),
+		overview_invoices(data, money),
+	].join("");
+}
+
+const esc_text = (value) => (value === null || value === undefined ? "" : frappe.utils.escape_html(String(value)));
+const user_date = (value) => (value ? frappe.datetime.str_to_user(value) : "");
+
+function overview_table(title, headers, rows, empty) {
+	const head = headers.map(([label, right]) => `<th${right ? ' class="text-right"' : ""}>${esc_text(label)}</th>`);
+	const body = rows.length
+		? rows.map((cells) => `<tr>${cells.join("")}</tr>`).join("")
+		: `<tr><td colspan="${headers.length}" class="text-muted">${esc_text(empty)}</td></tr>`;
+	return `<div class="col-sm-12"><h6 class="mt-3">${esc_text(title)}</h6>
+		<table class="table table-bordered table-sm small"><thead><tr>${head.join("")}</tr></thead>
+		<tbody>${body}</tbody></table></div>`;
+}
+
+const td = (html, right) => `<td${right ? ' class="text-right"' : ""}>${html}</td>`;
+
+function overview_ageing(data, money) {
+	const label = (b) =>
+		!b.from ? __("Not yet due") : b.to ? __("{0}-{1} days", [b.from, b.to]) : __("Over {0} days", [b.from - 1]);
+	const rows = data.ageing.map((b) => [td(esc_text(label(b))), td(b.count || 0, true), td(money(b.amount), true)]);
+	rows.push([td(`<b>${esc_text(__("Total overdue"))}</b>`), td(""), td(`<b>${money(data.overdue)}</b>`, true)]);
+	return overview_table(
+		__("Open receivables by days overdue (on {0})", [user_date(data.as_of)]),
+		[[__("Days Overdue")], [__("Documents", null, "Collection Case"), true], [__("Outstanding"), true]],
+		rows,
+		""
+	);
+}
+
+function overview_timeline(data) {
+	const rows = data.timeline.map((r) => {
+		let what = esc_text(__(r.channel));
+		if (r.direction) what += ` · ${esc_text(__(r.direction))}`;
+		if (r.planned) what += ` <span class="text-muted">(${esc_text(__("planned", null, "Collection Case"))})</span>`;
+		if (r.late_entry) what += ` <span class="text-muted">[${esc_text(__("late entry"))}]</span>`;
+		const link = frappe.utils.get_form_link(r.doctype, r.name, true, esc_text(user_date(r.time) || r.name));
+		return [td(link), td(what), td(esc_text(r.outcome ? __(r.outcome) : "")), td(esc_text(r.collectors.join(", "))), td(esc_text(r.summary))];
+	});
+	return overview_table(
+		__("Contacts and visits (latest {0})", [20]),
+		[[__("When")], [__("Channel")], [__("Outcome")], [__("Collector")], [__("Summary")]],
+		rows,
+		__("No contact recorded yet.")
+	);
+}
+
+function overview_promises(data, money) {
+	const status = { Kept: ["green", __("Kept")], Broken: ["red", __("Broken")], Pending: ["orange", __("Pending", null, "Collection Case")] };
+	const rows = data.promises.map((p) => {
+		const [colour, label] = status[p.status] || ["gray", ""];
+		const pill = label ? `<span class="indicator-pill ${colour}">${esc_text(label)}</span>` : "";
+		return [
+			td(frappe.utils.get_form_link("Contact Log", p.name, true, esc_text(user_date(p.made_on) || p.name))),
+			td(money(p.amount), true),
+			td(esc_text(user_date(p.date))),
+			td(pill),
+			td(esc_text(p.collector)),
+		];
+	});
+	return overview_table(
+		__("Promises to pay"),
+		[[__("Made On")], [__("Promised Amount"), true], [__("Promised Date")], [__("Promise Status")], [__("Collector")]],
+		rows,
+		__("No promise to pay recorded.")
+	);
+}
+
+function overview_invoices(data, money) {
+	const rows = data.invoices.map((r) => {
+		let doc_html = esc_text(r.sales_invoice);
+		if (r.debt) doc_html = frappe.utils.get_form_link("Debt", r.debt, true, esc_text(r.debt));
+		let pdf = "";
+		if (r.pdf) {
+			const query = `case=${encodeURIComponent(data.case)}&invoice=${encodeURIComponent(r.sales_invoice)}`;
+			pdf = `<a href="/api/method/${OVERVIEW}.invoice_pdf?${query}" target="_blank" rel="noopener">${esc_text(__("PDF"))}</a>`;
+		}
+		return [td(doc_html), td(esc_text(user_date(r.due_date))), td(r.days_overdue || 0, true), td(money(r.outstanding), true), td(pdf)];
+	});
+	return overview_table(
+		__("Overdue Invoices"),
+		[[__("Invoice", null, "Collection Case")], [__("Due Date")], [__("Days Overdue"), true], [__("Overdue Outstanding"), true], [""]],
+		rows,
+		__("No overdue invoice.")
+	);
+}
+
+function pass_text(p) {
+	const lock = frappe.utils.get_form_link("Stock Release Lock", p.lock, true, esc_text(p.lock));
+	const granted = frappe.datetime.str_to_user(p.granted_on) || "";
+	let html = __("A one-shipment pass is open until a Delivery Note uses it: {0}, granted by {1} on {2}.", [
+		lock,
+		esc_text(p.granted_by || "-"),
+		esc_text(granted || "-"),
+	]);
+	if (p.reason) html += ` ${esc_text(__("Reason", null, "Collection Case"))}: ${esc_text(p.reason)}`;
+	return html;
 }

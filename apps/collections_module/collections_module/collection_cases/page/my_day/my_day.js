@@ -3,10 +3,43 @@
 
 // My Day: the collector's cases due today and overdue follow-ups, ranked by expected recovery.
 // One server call (get_my_day) brings everything shown; the server decides what the user may see.
+// One table serves every screen: below 600 px wide each row shows as a card (CSS only).
 
 const MY_DAY_METHOD = "collections_module.collection_cases.api.get_my_day";
+const CASE_DOCTYPE = "Collection Case";
+
+// Pages load no stylesheet of their own: the rules live here. ".my-day-page" is the page's wrapper.
+const MY_DAY_CSS = `
+.my-day-page .my-day-actions { display: flex; flex-direction: column; align-items: flex-start; gap: 4px; }
+.my-day-page .my-day-actions .btn { white-space: nowrap; }
+@media (max-width: 599.98px) {
+	.my-day-page .page-form .frappe-control { flex: 1 1 100%; max-width: 100%; }
+	.my-day-page .my-day { overflow-wrap: break-word; }
+	.my-day-page .my-day-team { font-size: var(--text-sm); }
+	.my-day-page .my-day-team td.text-right { white-space: nowrap; }
+	.my-day-page .my-day-table,
+	.my-day-page .my-day-table tbody { display: block; width: 100%; border: 0; background: none !important; }
+	.my-day-page .my-day-table thead { display: none; }
+	.my-day-page .my-day-table tr {
+		display: flex; flex-wrap: wrap; align-items: baseline; margin-bottom: var(--margin-md);
+		padding: var(--padding-sm) var(--padding-md); background: var(--card-bg);
+		border: 1px solid var(--border-color); border-radius: var(--border-radius-md);
+	}
+	.my-day-page .my-day-table td {
+		display: block; flex: 0 0 100%; min-width: 0; padding: 2px 0; border: 0 !important;
+		text-align: left !important; overflow-wrap: anywhere;
+	}
+	.my-day-page .my-day-table td:empty { display: none; }
+	.my-day-page .my-day-table td.my-day-rank { flex: 0 0 auto; padding-right: var(--padding-sm); color: var(--text-muted); }
+	.my-day-page .my-day-table td.my-day-rank::before { content: "#"; }
+	.my-day-page .my-day-table td.my-day-case { flex: 1 1 0; }
+	.my-day-page .my-day-actions { flex-direction: row; flex-wrap: wrap; gap: 6px; margin-top: var(--margin-sm); }
+	.my-day-page .my-day-actions .btn { font-size: var(--text-md); padding: 6px 12px; min-height: 36px; }
+}`;
 
 frappe.pages["my-day"].on_page_load = function (wrapper) {
+	frappe.dom.set_style(MY_DAY_CSS, "my-day-style");
+	$(wrapper).addClass("my-day-page");
 	const page = frappe.ui.make_app_page({ parent: wrapper, title: __("My Day"), single_column: true });
 	wrapper.my_day = new CollectionsMyDay(page);
 };
@@ -89,13 +122,14 @@ class CollectionsMyDay {
 		this.$body.html(html);
 		this.$body.find("[data-action]").on("click", (e) => {
 			const $b = $(e.currentTarget);
-			this.run_action(data.rows[$b.attr("data-row")], $b.attr("data-action"));
+			const row = data.rows[$b.attr("data-row")];
+			if (row) this.on_action(e, row, $b.attr("data-action"));
 		});
 	}
 
 	team_table(groups) {
 		const esc = frappe.utils.escape_html;
-		let html = `<table class="table table-sm table-bordered" style="max-width: 720px"><thead><tr>
+		let html = `<table class="table table-sm table-bordered my-day-team" style="max-width: 720px"><thead><tr>
 			<th>${esc(__("Collector"))}</th><th class="text-right">${esc(__("Cases Due"))}</th>
 			<th class="text-right">${esc(__("Overdue"))}</th><th class="text-right">${esc(__("Expected Recovery"))}</th>
 			</tr></thead><tbody>`;
@@ -143,15 +177,9 @@ class CollectionsMyDay {
 		const ups = row.follow_ups
 			.map((f) => `<div class="small"><span class="text-muted">${date(f.date)}</span> ${esc(String(f.description || "").slice(0, 300))}</div>`)
 			.join("");
-		const actions = row.actions
-			.map(
-				(a) =>
-					`<button class="btn btn-xs btn-default mb-1" data-row="${i}" data-action="${esc(a.action)}">${esc(a.label)}</button>`
-			)
-			.join("<br>");
 		return `<tr>
-			<td>${i + 1}</td>
-			<td><a href="/app/collection-case/${encodeURIComponent(row.case)}"><b>${esc(row.customer_name)}</b></a>
+			<td class="my-day-rank">${i + 1}</td>
+			<td class="my-day-case"><a href="/app/collection-case/${encodeURIComponent(row.case)}"><b>${esc(row.customer_name)}</b></a>
 				<div class="small text-muted">${esc(row.case)} · ${esc(row.status_label)}${row.stage_label ? " · " + esc(row.stage_label) : ""}</div>
 				${team ? `<div class="small">${esc(__("Collector"))}: ${esc(row.collector_name)}</div>` : ""}</td>
 			<td class="text-right">${money(row.amount)}<div class="small">${esc(__("{0} days", [row.days_overdue]))}</div>
@@ -161,14 +189,76 @@ class CollectionsMyDay {
 			<td>${contact}</td>
 			<td>${last}${next}${promise}</td>
 			<td>${ups}</td>
-			<td>${actions}</td>
+			<td><div class="my-day-actions">${this.actions_html(row, i)}</div></td>
 		</tr>`;
 	}
 
-	run_action(row, name) {
+	actions_html(row, i) {
+		// the debtor's phone (a tel: link) and e-mail come decided from the server; the rest by permission
+		const esc = frappe.utils.escape_html;
+		const button = (action, label, title) =>
+			`<button class="btn btn-xs btn-default" data-row="${i}" data-action="${action}"${
+				title ? ` title="${esc(title)}"` : ""
+			}>${esc(label)}</button>`;
+		const dial = String(row.phone || "").replace(/[^0-9+*#,;]/g, "");
+		let html = dial
+			? `<a class="btn btn-xs btn-default" data-row="${i}" data-action="tel" href="tel:${esc(dial)}">${esc(
+					__("Call {0}", [row.phone])
+			  )}</a>`
+			: "";
+		html += row.actions.map((a) => button(esc(a.action), a.label)).join("");
+		if (frappe.model.can_email(CASE_DOCTYPE)) html += button("email", __("Email"), row.email || "");
+		if (frappe.model.can_create("Collection Letter")) html += button("letter", __("New Letter"));
+		return html;
+	}
+
+	on_action(e, row, name) {
+		if (name === "tel") return this.dial(e, row);
+		if (name === "email") return this.compose_email(row);
+		if (name === "letter") return frappe.new_doc("Collection Letter", { collection_case: row.case });
+		this.run_action(row, name);
+	}
+
+	dial(e, row) {
+		// the case's contact rules hold for a tap on the number as for the call logged
+		if (!row.contact.allowed) {
+			e.preventDefault();
+			frappe.msgprint({
+				title: __("No contact now"),
+				message: frappe.utils.escape_html(row.contact.text),
+				indicator: "red",
+			});
+			return;
+		}
+		// the phone dials; the Log Call form opens, for the call to be recorded
+		if (!row.actions.some((a) => a.action === "log_call")) return;
+		const who = { relation: row.phone_relation || "Debtor" };
+		if (row.phone_contact) who.contact_point = row.phone_contact;
+		setTimeout(() => this.run_action(row, "log_call", who), 300);
+	}
+
+	compose_email(row) {
+		// the Communication is linked to the case through ``doc`` (the composer sends doc.doctype, doc.name)
+		const doc = {
+			doctype: CASE_DOCTYPE,
+			name: row.case,
+			customer: row.customer,
+			customer_name: row.customer_name,
+			company: row.company,
+		};
+		new frappe.views.CommunicationComposer({
+			doc,
+			doctype: CASE_DOCTYPE,
+			name: row.case,
+			recipients: row.email || "",
+			subject: __("Overdue balance of {0} (#{1})", [row.customer_name, row.case]),
+		});
+	}
+
+	run_action(row, name, extra) {
 		const action = row.actions.find((a) => a.action === name);
 		if (!action) return;
-		const values = Object.assign({}, action.values);
+		const values = Object.assign({}, action.values, extra);
 		const now = frappe.datetime.now_datetime();
 		if (action.doctype === "Contact Log") values.start_time = now;
 		if (action.doctype === "Visit Record") values.actual_time = now;

@@ -70,10 +70,11 @@ class ContactLog(Document):
 			return  # an older contact edited: the case keeps the latest
 		case.late_entries = late_entries(case.name)
 		case.last_contact_on = getdate(self.start_time)
-		late = " [" + _("late entry") + "]" if self.late_entry else ""
-		case.last_contact_summary = f"{_(self.channel)} ({_(self.outcome or '-')}){late}: {self.summary}"[
-			:500
-		]
+		# stored as facts (channel, outcome, late) and the person's own words: each reader sees them
+		# in their language
+		case.last_contact_channel, case.last_contact_outcome = self.channel, self.outcome
+		case.last_contact_late = 1 if self.late_entry else 0
+		case.last_contact_summary = (self.summary or "")[:500]
 		case.next_step, case.next_step_date = self.next_step, self.next_step_date
 		if self.outcome == "Promise to Pay":
 			case.update(

@@ -37,7 +37,10 @@ class VisitRecord(Document):
 				"Collection Case",
 				self.collection_case,
 				{
-					"last_contact_summary": f"Visit ({self.outcome or '-'}): {self.summary}"[:500],
+					"last_contact_channel": "Visit",
+					"last_contact_outcome": self.outcome,
+					"last_contact_late": 1 if self.late_entry else 0,
+					"last_contact_summary": (self.summary or "")[:500],
 					"next_step": self.next_step,
 					"next_step_date": self.next_step_date,
 				},

@@ -4,6 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils import get_fullname
 
 from collections_module.people import notify
 
@@ -44,7 +45,7 @@ class WeeklyReport(Document):
 				self.doctype,
 				self.name,
 				_("{0} submitted the weekly report for the week of {1}.").format(
-					self.collector, self.week_start
+					get_fullname(self.collector), self.week_start
 				),
 				"",
 			)
