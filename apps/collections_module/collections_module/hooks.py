@@ -60,7 +60,10 @@ fixtures = [
 ]
 
 # Every desk view shows a person of collections by name, not e-mail (people.boot_session)
-app_include_js = ["/assets/collections_module/js/people_names.js"]
+app_include_js = [
+	"/assets/collections_module/js/people_names.js",
+	"/assets/collections_module/js/desk_words.js",
+]
 boot_session = "collections_module.people.boot_session"
 
 # Banners on the forms of a locked customer (the refusal itself is server-side, below).

@@ -31,7 +31,7 @@ def get_case_overview(case: str) -> dict:
 
 
 @frappe.whitelist(methods=["GET"])
-def invoice_pdf(case: str, invoice: str):
+def invoice_pdf(case: str, invoice: str) -> None:
 	"""The PDF of one of the case's Sales Invoices, for whoever reads the case: the case is the right to
 	see its invoices (the print's own permission check is skipped for this one document only)."""
 	check_case_readable(case)
@@ -55,7 +55,9 @@ def invoice_pdf(case: str, invoice: str):
 
 @frappe.whitelist()
 @frappe.validate_and_sanitize_search_inputs
-def collector_query(doctype, txt, searchfield, start, page_len, filters):
+def collector_query(
+	doctype: str, txt: str, searchfield: str, start: int, page_len: int, filters: dict | None = None
+) -> list:
 	"""The Link search of 'Assign to Collector': enabled users with the Collector role, by full name."""
 	user = frappe.qb.DocType("User")
 	has_role = frappe.qb.DocType("Has Role")

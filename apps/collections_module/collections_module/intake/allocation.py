@@ -234,7 +234,12 @@ def _store(batch: str, chosen: dict[str, str]):
 		],
 	)
 	_end_allocation_follow_ups(list(chosen))
-	text = _("New case from intake batch {0}: filter it by {1}.").format(batch, deadline or today)
+
+	def text():  # in each collector's language (bulk.assign_follow_ups)
+		return _("New case from intake batch {0}: filter it by {1}.").format(
+			batch, frappe.format(deadline or today, {"fieldtype": "Date"})
+		)
+
 	assign_follow_ups(CASE, [(case, [user], text) for case, user in chosen.items()], today)
 	left = len(batch_cases(batch))
 	frappe.db.set_value(

@@ -198,6 +198,7 @@ def _customer(name):
 			"customer_group": frappe.get_all("Customer Group", filters={"is_group": 0}, pluck="name")[0],
 			"territory": frappe.get_all("Territory", filters={"is_group": 0}, pluck="name")[0],
 			"email_id": f"ap@{name.split()[1].lower()}.example.com",
+			"mobile_no": f"+86 138 {sum(map(ord, name)) % 10000:04d} {len(name):04d}",
 			"collection_timezone": TZ,
 			"collection_monthly_statement": 1,
 		}
@@ -311,17 +312,21 @@ def _callback(customer, days_from_today, summary, next_step):
 		next_step_date=_today(),
 	)
 	case = _case(customer)
-	frappe.get_doc(
-		{
-			"doctype": "ToDo",
-			"allocated_to": case.collector,
-			"assigned_by": case.collector,
-			"reference_type": "Collection Case",
-			"reference_name": case.name,
-			"date": _today(),
-			"description": next_step,
-		}
-	).insert(ignore_permissions=True)
+	from frappe.translate import print_language
+
+	# the collector sets it themself: its timeline note in their language
+	with print_language(frappe.db.get_value("User", case.collector, "language") or "en"):
+		frappe.get_doc(
+			{
+				"doctype": "ToDo",
+				"allocated_to": case.collector,
+				"assigned_by": case.collector,
+				"reference_type": "Collection Case",
+				"reference_name": case.name,
+				"date": _today(),
+				"description": next_step,
+			}
+		).insert(ignore_permissions=True)
 
 
 def _as(user, doc, action):

@@ -88,7 +88,10 @@ def _intake():
 		reached,
 		-1,
 		"Callback Requested",
-		"Employer's HR confirmed he still works there; he will call back",
+		# the collector's own words, in their language
+		"雇主人事部确认他仍在职;他会回电"
+		if frappe.db.get_value("Collection Case", cases[0], "collector") == COLLECTOR_ZH
+		else "Employer's HR confirmed he still works there; he will call back",
 		hour=9,
 		dial_party=filtering.EMPLOYER,
 		result_code="Reached Third Party",
@@ -149,6 +152,15 @@ def _team():
 		}
 	).insert()
 	review.submit()
+	# a second recorded call waits for the supervisor's review
+	_contact(
+		"Demo Summit Hardware",
+		-1,
+		"Callback Requested",
+		"Owner asked for a call back next week; recording kept",
+		hour=16,
+		recording="/files/demo-call-summit-hardware.mp3",
+	)
 	_weekly_reports()
 	if not frappe.db.exists("Supplier", LAW_FIRM):
 		frappe.get_doc(

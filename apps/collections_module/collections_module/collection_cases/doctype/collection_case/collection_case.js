@@ -20,7 +20,7 @@ frappe.ui.form.on("Collection Case", {
 		];
 		for (const [label, doctype] of contact_buttons) {
 			if (frappe.model.can_create(doctype)) {
-				frm.add_custom_button(label, () => frappe.new_doc(doctype, { collection_case: frm.doc.name }), __("Contact"));
+				frm.add_custom_button(label, () => frappe.new_doc(doctype, { collection_case: frm.doc.name }), __("Contact", null, "Collection Case"));
 			}
 		}
 		if (frappe.user.has_role(CASE_LEADS)) add_reassign_button(frm);
@@ -129,11 +129,10 @@ function show_grade_why(frm) {
 // The customer overview: what the customer owes the company by age, the case's contacts and visits, its
 // promises, its invoices (with their PDF) and an open one-shipment pass — one call, read by the server
 // for whoever reads the case; everything shown in the reader's language, people by name.
-const OVERVIEW = "collections_module.collection_cases.overview_api";
 
 function show_customer_overview(frm) {
 	const token = (frm.__overview_token = (frm.__overview_token || 0) + 1);
-	frappe.xcall(`${OVERVIEW}.get_case_overview`, { case: frm.doc.name }).then((data) => {
+	frappe.xcall("collections_module.collection_cases.overview_api.get_case_overview", { case: frm.doc.name }).then((data) => {
 		// a newer refresh (or another case) took over the form meanwhile
 		if (token !== frm.__overview_token || !data || data.case !== frm.doc.name) return;
 		frm.dashboard.parent.find(".cm-customer-overview").remove();
@@ -226,7 +225,7 @@ function overview_invoices(data, money) {
 		let pdf = "";
 		if (r.pdf) {
 			const query = `case=${encodeURIComponent(data.case)}&invoice=${encodeURIComponent(r.sales_invoice)}`;
-			pdf = `<a href="/api/method/${OVERVIEW}.invoice_pdf?${query}" target="_blank" rel="noopener">${esc_text(__("PDF"))}</a>`;
+			pdf = `<a href="/api/method/collections_module.collection_cases.overview_api.invoice_pdf?${query}" target="_blank" rel="noopener">${esc_text(__("PDF"))}</a>`;
 		}
 		return [td(doc_html), td(esc_text(user_date(r.due_date))), td(r.days_overdue || 0, true), td(money(r.outstanding), true), td(pdf)];
 	});

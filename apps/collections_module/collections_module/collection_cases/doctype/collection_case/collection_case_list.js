@@ -3,7 +3,6 @@
 
 // Who may act on many cases at once (the server checks the same roles).
 const CASE_LEADS = ["Collection Supervisor", "Collection Manager", "Collection General Manager", "Business Owner", "System Manager"];
-const BULK = "collections_module.collection_cases.overview_api";
 
 // The list shows who collects each case and how many days it is overdue (the column it sorts by,
 // oldest first); stage and next action date stay available as filters.
@@ -57,7 +56,7 @@ function assign_to_collector(listview) {
 				options: "User",
 				label: __("Collector"),
 				reqd: 1,
-				get_query: () => ({ query: `${BULK}.collector_query` }),
+				get_query: () => ({ query: "collections_module.collection_cases.overview_api.collector_query" }),
 			},
 			{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason", null, "Collection Case"), reqd: 1 },
 		],
@@ -65,7 +64,7 @@ function assign_to_collector(listview) {
 		primary_action({ collector, reason }) {
 			dialog.disable_primary_action();
 			frappe
-				.xcall(`${BULK}.assign_cases`, { cases, collector, reason })
+				.xcall("collections_module.collection_cases.overview_api.assign_cases", { cases, collector, reason })
 				.then((results) => {
 					dialog.hide();
 					show_bulk_results(__("Assign to Collector"), results);
@@ -82,7 +81,7 @@ function request_letters(listview) {
 	const cases = listview.get_checked_items(true);
 	if (!cases.length) return;
 	frappe.confirm(__("Draft a collection letter for each of the {0} selected cases?", [cases.length]), () =>
-		frappe.xcall(`${BULK}.request_letters`, { cases }).then((results) => {
+		frappe.xcall("collections_module.collection_cases.overview_api.request_letters", { cases }).then((results) => {
 			show_bulk_results(__("Request Letters"), results);
 			listview.refresh();
 		})
