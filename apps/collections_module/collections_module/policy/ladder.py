@@ -42,7 +42,7 @@ class Stage:
 		return self.from_day <= days and (self.to_day is None or days <= self.to_day)
 
 	def range_label(self) -> str:
-		return f"{self.from_day}..{'' if self.to_day is None else self.to_day}"
+		return f"{self.from_day}+" if self.to_day is None else f"{self.from_day}–{self.to_day}"
 
 
 def _row(i, name, frm, to, action, channels, cadence, owner, escalate=None, approval=False):
@@ -224,7 +224,8 @@ class Decision:
 
 
 NO_ROW = "{0} days overdue, {1} outstanding: no row of policy {2} covers it."
-ROW_COVERS = "Oldest invoice {0} days overdue, {1} outstanding: row {2} '{3}' of policy {4} covers days {5}."
+# {2} (the row's number) is kept among the arguments of stored reasons; the sentence no longer shows it
+ROW_COVERS = "Oldest invoice {0} days overdue, {1} outstanding: days {5} are the stage '{3}' of {4}."
 
 
 def explain(stage: Stage | None, days: int, amount: float, policy: str) -> tuple[str, tuple]:

@@ -45,7 +45,7 @@ class TestLadderRun(FrappeTestCase):
 			("Manager", "Standard Ladder", 6, 35),
 		)
 		self.assertIn("35 days overdue", why.reason)
-		self.assertIn("covers days 31..60", why.reason)
+		self.assertIn("days 31–60 are the stage", why.reason)
 		# entering at 35 days passes the supervisor's and the manager's levels: both told, once
 		# (a shared site has other holders of these roles: each holder is told, and nobody else)
 		told = [n.for_user for n in notifications(case.name)]
