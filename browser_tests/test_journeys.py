@@ -194,7 +194,7 @@ def test_administrator_edits_the_ladder(as_user):
 # What may stay in Latin letters on a Chinese form: data (names, ids, e-mail, money, time zones).
 DATA = re.compile(
 	r"Demo [A-Z]\w+(?: [A-Z]\w+)*|CASE-[\w-]+|SRL-[\w-]+|ACC-[A-Z]+-[\w-]+|\S+@\S+|Asia/\w+|IANA|"
-	r"Standard Ladder|Wind Power LLC|Administrator|USD|\$|[A-Z][a-z]+ (?:Collector|Owner|Supervisor|Manager)"
+	r"Standard Ladder|Wind Power LLC|Administrator|USD|PDF|\$|[A-Z][a-z]+ (?:Collector|Owner|Supervisor|Manager)"
 )
 ENGLISH = re.compile(r"[A-Za-z][A-Za-z'()\[\]-]*(?: [A-Za-z'()\[\]-]+)*")
 # Every text a sighted user sees in the form (not tooltips kept hidden or screen-reader-only text).

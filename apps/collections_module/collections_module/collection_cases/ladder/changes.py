@@ -79,10 +79,10 @@ def _case_values(plan: CasePlan, on_date: date, case) -> tuple[dict, dict | None
 				"policy_row": d.stage.row if d.stage else 0,
 				"days_overdue": plan.oldest_days,
 				"outstanding": plan.total,
-				"reason": tr(d.reason, d.reason_args),
+				"reason": tr(d.reason, _with_currency(d, plan)),
 				# kept as template and arguments too, so the form shows it in each reader's language
 				"reason_template": d.reason,
-				"reason_args": frappe.as_json(list(d.reason_args), indent=None),
+				"reason_args": frappe.as_json(_with_currency(d, plan), indent=None),
 				"notified": notified,
 			}
 			values["current_stage"] = d.stage.name if d.stage else ""
@@ -115,3 +115,17 @@ def _case_values(plan: CasePlan, on_date: date, case) -> tuple[dict, dict | None
 		if f in values and (case.get(f) or "") != (values[f] or "")
 	]
 	return values, row, {"changed": changed, "added": [["stage_history", row]] if row else []}
+
+
+def _with_currency(d, plan) -> list:
+	"""The stage's reason arguments with the amount in the company's currency ("$ 12,000.00"): the
+	policy core states it as a bare number."""
+	from frappe.utils import fmt_money
+
+	from collections_module.policy import ladder as lad
+
+	args = list(d.reason_args)
+	if d.reason in (lad.ROW_COVERS, lad.NO_ROW) and len(args) > 1:
+		currency = frappe.get_cached_value("Company", plan.company, "default_currency")
+		args[1] = fmt_money(plan.total, currency=currency)
+	return args

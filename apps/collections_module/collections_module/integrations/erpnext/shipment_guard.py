@@ -147,7 +147,20 @@ def lock_banner(customer: str, company: str | None = None) -> list[dict]:
 	locks = blocking_locks(company=company, customer=customer)
 	if locks:
 		ask = release_contacts()
+		# a one-shipment pass granted and not used yet: the next delivery goes through (say so)
+		open_passes = set(
+			frappe.get_all(
+				"Stock Release Pass",
+				filters={
+					"parenttype": LOCK,
+					"parent": ["in", [lock.name for lock in locks]],
+					"delivery_note": ["is", "not set"],
+				},
+				pluck="parent",
+			)
+		)
 		for lock in locks:
 			lock["ask"] = ask
 			lock["currency"] = frappe.get_cached_value("Company", lock.company, "default_currency")
+			lock["pass_open"] = lock.name in open_passes
 	return locks

@@ -17,7 +17,11 @@ if (!window.collections_module_lock_banner) {
 								lock.oldest_days_overdue,
 								lock.ask || "",
 							])
-						)}`,
+						)}${
+							lock.pass_open
+								? " " + frappe.utils.escape_html(__("A one-shipment pass is open: the next delivery goes through."))
+								: ""
+						}`,
 						"red"
 					);
 				});

@@ -109,12 +109,18 @@ class TestStockReleaseLock(CollectionsTestCase):
 		frappe.set_user(ROLE_USERS[roles.OWNER])
 		self.assertRaises(frappe.ValidationError, grant_pass, lock.name, "  ")
 		grant_pass(lock.name, "Customer paid half in cash; ship the urgent order")
+		from collections_module.integrations.erpnext.shipment_guard import lock_banner
+
+		# the warehouse's banner says a pass is open, until a delivery uses it
+		frappe.set_user(WAREHOUSE_USER)
+		self.assertEqual([b.pass_open for b in lock_banner(customer)], [True])
 		frappe.set_user("Administrator")
 
 		first = make_delivery_note(customer, submit=True)
 		self.assertEqual(first.docstatus, 1)
 		lock.reload()
 		self.assertEqual(lock.passes[0].delivery_note, first.name)
+		self.assertEqual([b.pass_open for b in lock_banner(customer)], [False])
 		second = make_delivery_note(customer)
 		self.assertRaises(StockReleaseLocked, second.submit)
 
