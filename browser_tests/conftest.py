@@ -67,11 +67,23 @@ def as_user(browser):
 		context.close()
 
 
+def settle(page: Page, timeout: int = 10_000):
+	"""Let the page's requests finish. The desk's realtime client keeps retrying a socket.io server that
+	`bench serve` does not run, so the network is not always idle: after ``timeout`` go on (every check
+	that follows waits for what it needs to see)."""
+	from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+	try:
+		page.wait_for_load_state("networkidle", timeout=timeout)
+	except PlaywrightTimeout:
+		pass
+
+
 def open_desk(page: Page, route: str):
 	"""Open a desk route and wait until the desk has booted and the page has settled."""
 	page.goto(f"/app/{route}")
 	page.wait_for_function("() => window.frappe && frappe.boot && !frappe.dom.freeze_count", timeout=30_000)
-	page.wait_for_load_state("networkidle")
+	settle(page)
 
 
 def open_form(page: Page, doctype: str, name: str):
@@ -80,7 +92,7 @@ def open_form(page: Page, doctype: str, name: str):
 		"([dt, dn]) => window.cur_frm && cur_frm.doctype === dt && cur_frm.docname === dn && cur_frm.doc.__last_sync_on",
 		arg=[doctype, name],
 	)
-	page.wait_for_load_state("networkidle")
+	settle(page)
 
 
 def call(page: Page, method: str, **args):

@@ -5,7 +5,7 @@ import warnings
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from conftest import R_ID, call, dialog_text, open_desk, open_form, shot
+from conftest import R_ID, call, dialog_text, open_desk, open_form, settle, shot
 from playwright.sync_api import expect
 
 LOCKED = "Demo Redwood Builders"  # an active lock holds an order and a delivery
@@ -283,7 +283,7 @@ def test_team_lead_allocates_a_batch_and_follows_its_filtering(as_user):
 	# Filtering Progress: per collector, due, done and contactable against lost, with amounts
 	open_desk(page, "query-report/Filtering Progress")
 	page.locator(".dt-scrollable .dt-row").first.wait_for()
-	page.wait_for_load_state("networkidle")
+	settle(page)
 	report = page.locator(".report-wrapper").inner_text()
 	assert "Contactable" in report and "Lost Contact" in report, report
 	assert batch["name"] in report, report
@@ -295,7 +295,7 @@ def test_manager_reads_the_team_figures_a_call_review_and_a_lawsuit(as_user):
 	# the month's KPIs per collector, against their targets, with the formulas
 	open_desk(page, "query-report/Collector Performance")
 	page.locator(".dt-scrollable .dt-row").first.wait_for()
-	page.wait_for_load_state("networkidle")
+	settle(page)
 	report = page.locator(".report-wrapper").inner_text()
 	# people by name, never by e-mail
 	assert "@example.com" not in report, report

@@ -4,7 +4,7 @@ whole form in 简体中文, My Day on a phone."""
 
 import re
 
-from conftest import call, dialog_text, open_desk, open_form, shot
+from conftest import call, dialog_text, open_desk, open_form, settle, shot
 from playwright.sync_api import expect
 from test_journeys import VISIBLE_TEXT, ZH_CASE_CUSTOMER, desk_time, open_case_of
 
@@ -30,7 +30,7 @@ def test_collector_writes_a_letter_without_a_pop_up_and_prints_it(as_user):
 		"() => window.cur_frm && cur_frm.doctype === 'Collection Letter' && cur_frm.is_new()"
 	)
 	page.wait_for_function("() => cur_frm.doc.customer && cur_frm.doc.customer_name")  # fetched at once
-	page.wait_for_load_state("networkidle")
+	settle(page)
 	no_pop_up(page)
 	page.keyboard.press("Control+s")
 	page.wait_for_function("() => !cur_frm.is_new() && !cur_frm.is_dirty()")
@@ -69,7 +69,7 @@ def test_manager_reads_kpis_by_name_with_a_sensible_overdue_rate(as_user):
 	page = as_user("demo.manager@example.com")
 	open_desk(page, "query-report/Collector Performance")
 	page.locator(".dt-scrollable .dt-row").first.wait_for()
-	page.wait_for_load_state("networkidle")
+	settle(page)
 	report = page.locator(".report-wrapper").inner_text()
 	assert not EMAIL.search(report), EMAIL.findall(report)
 	data = call(page, "frappe.desk.query_report.run", report_name="Collector Performance", filters={})
@@ -128,7 +128,7 @@ def test_supervisor_reviews_a_chosen_call_and_sees_who_has_not_reported(as_user)
 	shot(page, "screens_supervisor_review")
 	open_desk(page, "query-report/Weekly Report Status")
 	page.locator(".dt-scrollable .dt-row").first.wait_for()
-	page.wait_for_load_state("networkidle")
+	settle(page)
 	report = page.locator(".report-wrapper").inner_text()
 	assert "Missing" in report and "Submitted" in report, report[:600]
 	assert not EMAIL.search(report), EMAIL.findall(report)
