@@ -13,26 +13,31 @@ from collections_module.policy import roles
 
 def role_holders() -> dict[str, list[str]]:
 	"""The enabled system users holding each collection role: role -> users."""
+	out: dict[str, list[str]] = defaultdict(list)
+	for role, user, _full_name in _holders(roles.ALL):
+		out[role].append(user)
+	return out
+
+
+def _holders(role_names, enabled_only: bool = True) -> list[tuple[str, str, str]]:
+	"""(role, user, full name) of the system users (enabled only, unless told) holding any of
+	``role_names``."""
 	has_role = frappe.qb.DocType("Has Role")
 	user = frappe.qb.DocType("User")
-	rows = (
+	return (
 		frappe.qb.from_(has_role)
 		.join(user)
 		.on(user.name == has_role.parent)
-		.select(has_role.role, user.name)
+		.select(has_role.role, user.name, user.full_name)
 		.where(
 			(has_role.parenttype == "User")
-			& has_role.role.isin(list(roles.ALL))
-			& (user.enabled == 1)
+			& has_role.role.isin(list(role_names))
+			& ((user.enabled == 1) if enabled_only else (user.enabled >= 0))
 			& (user.user_type == "System User")
 			& user.name.notin(["Administrator", "Guest"])
 		)
-		.run(as_dict=True)
+		.run()
 	)
-	out: dict[str, list[str]] = defaultdict(list)
-	for r in rows:
-		out[r.role].append(r.name)
-	return out
 
 
 def assign_follow_up(doctype: str, name: str, users: list[str], description, on_date: date):
@@ -89,22 +94,9 @@ def notify(users: list[str], doctype: str, name: str, subject, body=""):
 
 def boot_session(bootinfo):
 	"""The names of the people of collections, so that every desk view shows a person by name (the
-	link to the user stays): the collection roles' holders and the system managers."""
+	link to the user stays): the collection roles' holders, the system and accounts managers."""
 	if frappe.session.user == "Guest":
 		return
-	has_role = frappe.qb.DocType("Has Role")
-	user = frappe.qb.DocType("User")
-	rows = (
-		frappe.qb.from_(user)
-		.join(has_role)
-		.on(user.name == has_role.parent)
-		.select(user.name, user.full_name)
-		.distinct()
-		.where(
-			(has_role.parenttype == "User")
-			& has_role.role.isin([*roles.ALL, "System Manager", "Accounts Manager", "Accounts User"])
-			& (user.user_type == "System User")
-		)
-		.run()
-	)
-	bootinfo.collection_people = {name: full or name for name, full in rows}
+	# disabled users too: their names still stand on the records they worked
+	people = _holders([*roles.ALL, "System Manager", "Accounts Manager", "Accounts User"], enabled_only=False)
+	bootinfo.collection_people = {name: full or name for _role, name, full in people}

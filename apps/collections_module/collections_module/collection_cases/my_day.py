@@ -71,7 +71,7 @@ def get_my_day(collector: str | None = None, limit: int | str | None = None) -> 
 	"""The day of ``collector`` (a Collector: always their own; a lead: that collector's, or the whole
 	team's when blank): due cases ranked by expected recovery, each with the reason, whether contact
 	is allowed now, the last contact, the next step, the open follow-ups, the debtor's phone and e-mail
-	(``phone``, ``email``: my_day_rows.debtor_reach) and the one-click actions."""
+	(``phone``, ``email``: debtor_reach.debtor_reach) and the one-click actions."""
 	user = frappe.session.user
 	if not frappe.has_permission(CASE, "read"):
 		frappe.throw(_("You are not permitted to see collection cases."), frappe.PermissionError)
